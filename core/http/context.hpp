@@ -1,0 +1,20 @@
+#pragma once
+// What a handler gets: the parsed request plus what the server learned about it.
+#include <string>
+
+#include "core/runtime/task.hpp"
+#include "wire/http/request.hpp"
+#include "wire/http/response.hpp"
+
+namespace core::http {
+
+using wire::http::Request;
+using wire::http::Response;
+
+struct Context {
+  Request request;
+  std::string request_id;   // X-Request-ID, taken from the client or generated
+  std::string peer;         // remote "ip:port"
+};
+
+}  // namespace core::http

@@ -1,0 +1,50 @@
+#include "core/runtime/thread_pool.hpp"
+
+namespace core {
+
+ThreadPool::ThreadPool(std::string name, std::size_t threads, std::size_t queue_capacity)
+    : name_(std::move(name)), capacity_(queue_capacity) {
+  if (threads == 0) threads = 1;
+  threads_.reserve(threads);
+  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { worker_main(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+std::size_t ThreadPool::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void ThreadPool::submit(std::function<void()> work, std::shared_ptr<std::atomic<bool>> abandoned) {
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= capacity_) throw PoolFull(name_);
+    queue_.push_back(Job{std::move(work), std::move(abandoned)});
+  }
+  cv_.notify_one();
+}
+
+void ThreadPool::worker_main() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    // A job whose awaiter gave up before it started is skipped, not run.
+    if (!*job.abandoned) job.work();
+  }
+}
+
+}  // namespace core

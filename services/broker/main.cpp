@@ -1,0 +1,8 @@
+#include "core/service/app.hpp"
+#include "services/broker/handlers.hpp"
+
+int main(int argc, char** argv) {
+  core::service::App app("broker", 8080, argc, argv);
+  broker::register_routes(app);
+  return app.run();
+}
