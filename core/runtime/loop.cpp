@@ -44,10 +44,10 @@ Loop* Loop::current_or_null() noexcept { return tls_current; }
 
 void Loop::run() {
   tls_current = this;
-  stopping_ = false;
   while (!stopping_) {
     if (uv_run(&loop_, UV_RUN_DEFAULT) == 0 && ready_.empty()) break;
   }
+  stopping_ = false;  // a later run() starts afresh
 }
 
 void Loop::stop() {
