@@ -38,6 +38,8 @@ Task<std::string> round_trip(std::string payload) {
     got.append(data);
     client.input().consume(data.size());
   }
+  client.close();
+  co_await core::sleep(core::Duration(20));  // the echo task sees EOF and ends
   co_return got;
 }
 
