@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "wire/http/headers.hpp"
+
 namespace core::http {
 
 namespace {
@@ -67,7 +69,8 @@ bool has_bearer_token(const Request& request, std::string_view token) {
   const std::string* auth = request.header("Authorization");
   constexpr std::string_view prefix = "Bearer ";
   if (!auth || auth->size() != prefix.size() + token.size()) return false;
-  if (auth->compare(0, prefix.size(), prefix) != 0) return false;
+  // The auth scheme is case-insensitive (RFC 9110 11.1): "bearer x" is the same credential.
+  if (!wire::http::iequals(std::string_view(*auth).substr(0, prefix.size()), prefix)) return false;
   return sodium_memcmp(auth->data() + prefix.size(), token.data(), token.size()) == 0;
 }
 

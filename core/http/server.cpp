@@ -1,5 +1,7 @@
 #include "core/http/server.hpp"
 
+#include <sys/socket.h>
+
 #include <ctime>
 
 #include "core/http/json_io.hpp"
@@ -19,6 +21,11 @@ struct Server::Connection {
   CancelToken token;
   Connection* prev = nullptr;
   Connection* next = nullptr;
+  // Null once the Server is destroyed: the connection's coroutine may still resume (it was
+  // cancelled) and must not touch the server then.
+  Server* server = nullptr;
+  // Between the first byte of a request and the end of writing its response: drain() lets
+  // such a connection finish instead of cutting it.
   bool busy = false;
 };
 
@@ -51,7 +58,14 @@ Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
 
 Server::~Server() {
   listener_.close();
-  for (Connection* c = head_; c; c = c->next) c->token.cancel();
+  // The connections' coroutines unwind on a later turn, after this object is gone: detach
+  // them first so they neither unlink themselves from nor read anything of a dead server.
+  for (Connection* c = head_; c; c = c->next) c->server = nullptr;
+  for (Connection* c = head_; c;) {
+    Connection* next = c->next;
+    c->token.cancel();
+    c = next;
+  }
 }
 
 void Server::start() {
@@ -67,6 +81,7 @@ void Server::accept(TcpStream stream) {
   }
   auto conn = std::make_unique<Connection>();
   Connection* c = conn.get();
+  c->server = this;
   c->next = head_;
   if (head_) head_->prev = c;
   head_ = c;
@@ -85,11 +100,26 @@ void Server::forget(Connection* c) {
 }
 
 namespace {
+// Waits for the last connection to go; a cancellation (drain's grace timeout) ends the wait.
 struct DrainWait {
   std::coroutine_handle<>* slot;
+  CancelToken::Subscription sub{};
+  bool cancelled = false;
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) noexcept { *slot = h; }
-  void await_resume() const noexcept {}
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    *slot = h;
+    sub.subscribe(detail::token_of(h), &DrainWait::on_cancel, this);
+  }
+  void await_resume() const {
+    if (cancelled) throw Cancelled();
+  }
+  static void on_cancel(void* p) {
+    auto* self = static_cast<DrainWait*>(p);
+    if (!*self->slot) return;  // already woken by the last connection
+    self->cancelled = true;
+    Loop::current().defer(std::exchange(*self->slot, {}));
+  }
 };
 }  // namespace
 
@@ -139,6 +169,8 @@ Task<Response> Server::dispatch(Context& ctx) {
       bool failed = false;
       try {
         resp = co_await (*m.handler)(ctx);
+      } catch (const Cancelled&) {
+        throw;  // the connection is being cut (drain grace over, server gone): no answer
       } catch (const PoolFull& e) {
         log::warn("{} {}: {}", req.method, req.path, e.what());
         overloaded = true;
@@ -163,19 +195,58 @@ Task<Response> Server::dispatch(Context& ctx) {
   co_return resp;
 }
 
+namespace {
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// After an error response the client may still be sending the request (a body over the
+// limit): closing with unread bytes makes the kernel send RST, and a client whose write then
+// fails, or whose TCP stack drops received data on a reset, never sees the response (RFC 9112
+// 9.6). So stop writing, then read and drop what comes for a short while, bounded in time and
+// bytes (Go's server waits 500 ms the same way).
+constexpr Duration kLingerTime = std::chrono::milliseconds(500);
+constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
+
+Task<void> linger_close(TcpStream& stream) {
+  uv_os_fd_t fd = -1;
+  if (uv_fileno(reinterpret_cast<const uv_handle_t*>(stream.handle()), &fd) != 0) co_return;
+  ::shutdown(fd, SHUT_WR);  // every write has completed: libuv has nothing queued
+  const std::uint64_t until = now_ms() + static_cast<std::uint64_t>(kLingerTime.count());
+  std::size_t dropped = 0;
+  try {
+    while (dropped < kLingerBytes) {
+      std::uint64_t now = now_ms();
+      if (now >= until) break;
+      if (co_await stream.read_some(Duration(until - now)) == 0) break;
+      dropped += stream.input().size();
+      stream.input().consume(stream.input().size());
+    }
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace
+
 Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Server::Connection> conn) {
+  Server::Connection* c = conn.get();
   struct Forget {
-    Server* s;
     Server::Connection* c;
-    ~Forget() { s->forget(c); }
-  } forget{srv, conn.get()};
+    ~Forget() {
+      if (c->server) c->server->forget(c);
+    }
+  } forget{c};
+  // Copied: the Server may be destroyed while this coroutine is suspended (c->server tells).
   const ServerOptions& opt = srv->options_;
+  const Duration header_timeout = opt.header_timeout, body_timeout = opt.body_timeout;
+  const Duration idle_timeout = opt.idle_timeout, write_timeout = opt.write_timeout;
+  const std::shared_ptr<const Router> router = srv->router_;  // outlives the requests in flight
   wire::http::RequestParser parser(opt.limits);
   Buffer& in = stream.input();
   std::string out;
   std::string peer;
   std::uint64_t started_at = 0, headers_at = 0;
   bool close = false;
+  bool parse_failed = false;
+  bool continue_sent = false;
   bool timed_out = false;
   stream.set_nodelay(true);
 
@@ -186,40 +257,54 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
         bool was_started = parser.started();
         auto progress = parser.feed(in.readable());
         in.consume(progress.consumed);
-        if (!was_started && parser.started()) started_at = now_ms();
+        if (!was_started && parser.started()) {
+          started_at = now_ms();
+          c->busy = true;
+        }
         if (parser.headers_done() && headers_at == 0) headers_at = now_ms();
-        if (progress.state == wire::http::RequestParser::State::need_more) break;
+        if (progress.state == wire::http::RequestParser::State::need_more) {
+          // A client that sent "Expect: 100-continue" waits for this before its body.
+          if (parser.headers_done() && parser.expects_continue() && !continue_sent) {
+            out.append(kContinue);
+            continue_sent = true;
+          }
+          break;
+        }
         if (progress.state == wire::http::RequestParser::State::error) {
           wire::http::serialize_response(parse_error_response(parser), out, false, http_date());
-          close = true;
+          close = parse_failed = true;
           break;
         }
         Context ctx{parser.take(), {}, {}};
         started_at = headers_at = 0;
+        continue_sent = false;
         if (peer.empty()) peer = stream.peer();
         ctx.peer = peer;
-        conn->busy = true;
+        c->busy = true;
         Response resp = co_await srv->dispatch(ctx);
-        conn->busy = false;
+        if (!c->server) co_return;  // the server is gone
         bool keep = ctx.request.keep_alive && !srv->draining_;
         wire::http::serialize_response(resp, out, keep, http_date(), ctx.request.method == "HEAD",
                                        ctx.request.version_minor);
         if (!keep) close = true;
       }
       if (!out.empty()) {
-        co_await stream.write(out, opt.write_timeout);
+        co_await stream.write(out, write_timeout);
         out.clear();
       }
+      if (!c->server) co_return;
+      if (!parser.started()) c->busy = false;  // between requests: drain() may close it
       if (close || (srv->draining_ && !parser.started())) break;
 
-      Duration wait = opt.idle_timeout;
+      Duration wait = idle_timeout;
       if (parser.started()) {
-        std::uint64_t deadline = parser.headers_done() ? headers_at + opt.body_timeout.count()
-                                                       : started_at + opt.header_timeout.count();
+        std::uint64_t deadline = parser.headers_done() ? headers_at + body_timeout.count()
+                                                       : started_at + header_timeout.count();
         std::uint64_t now = now_ms();
         wait = Duration(deadline > now ? deadline - now : 1);
       }
       if (co_await stream.read_some(wait) == 0) break;  // the client closed
+      if (!c->server) co_return;
     }
   } catch (const TimeoutError&) {
     timed_out = parser.started();  // an idle keep-alive connection just closes
@@ -234,6 +319,8 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
       co_await stream.write(out, std::chrono::seconds(1));
     } catch (const std::exception&) {
     }
+  } else if (parse_failed && c->server) {
+    co_await linger_close(stream);
   }
 }
 
