@@ -1,5 +1,7 @@
 #include "core/http/router.hpp"
 
+#include <algorithm>
+
 namespace core::http {
 
 void Router::add(std::string method, std::string path, Handler handler) {
@@ -14,10 +16,23 @@ void Router::add(std::string method, std::string path, Handler handler) {
   entry.routes.push_back(Route{std::move(method), std::move(handler)});
 }
 
+void Router::add_prefix(std::string prefix, Handler handler) {
+  prefixes_.push_back(PathEntry{prefix, {Route{"*", std::move(handler)}}});
+  std::sort(prefixes_.begin(), prefixes_.end(),
+            [](const PathEntry& a, const PathEntry& b) { return a.path.size() > b.path.size(); });
+}
+
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match m;
   auto it = paths_.find(std::string(path));
   if (it == paths_.end()) {
+    for (const auto& p : prefixes_) {
+      if (path.substr(0, p.path.size()) == p.path) {
+        m.route = &p.path;
+        m.handler = &p.routes.front().handler;
+        return m;
+      }
+    }
     m.status = 404;
     return m;
   }

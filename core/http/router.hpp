@@ -15,6 +15,9 @@ using Handler = std::function<Task<Response>(Context&)>;
 class Router {
  public:
   void add(std::string method, std::string path, Handler handler);
+  /// Every method on every path that starts with prefix (e.g. a proxy under "/api/").
+  /// Exact routes win over prefixes; the longest prefix wins among prefixes.
+  void add_prefix(std::string prefix, Handler handler);
 
   struct Match {
     const Handler* handler = nullptr;  // null: see status
@@ -35,6 +38,7 @@ class Router {
     std::vector<Route> routes;
   };
   std::unordered_map<std::string, PathEntry> paths_;
+  std::vector<PathEntry> prefixes_;  // path = the prefix; one route with method "*"
 };
 
 }  // namespace core::http

@@ -1,0 +1,18 @@
+#pragma once
+// The frontend's routes: the page, its assets, and the /api proxy to the broker.
+#include <string>
+
+#include "core/service/app.hpp"
+
+namespace frontend {
+
+struct Settings {
+  std::string broker_url;       // BROKER_URL: what the page calls
+  std::string broker_upstream;  // BROKER_UPSTREAM: where /api is proxied to
+  core::Duration timeout;       // DOWNSTREAM_TIMEOUT
+};
+
+Settings read_settings(core::service::App& app);
+void register_routes(core::service::App& app, const Settings& settings);
+
+}  // namespace frontend
