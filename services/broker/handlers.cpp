@@ -1,13 +1,69 @@
 #include "services/broker/handlers.hpp"
 
+#include <memory>
+
 #include "core/http/json_io.hpp"
+#include "services/broker/actions.hpp"
 
 namespace broker {
+
+using wire::contracts::Action;
+using wire::contracts::LogTransport;
+
+namespace {
+
+core::http::Response grpc_not_available() {
+  return core::http::error_json(501, "gRPC transport not available");
+}
+
+core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, LogTransport t, std::string request_id) {
+  switch (t) {
+    case LogTransport::http:
+      co_return co_await log_via_http(s, std::move(p), std::move(request_id));
+    case LogTransport::grpc:
+      co_return grpc_not_available();
+    case LogTransport::rpc:
+    case LogTransport::amqp:
+      break;
+  }
+  co_return core::http::error_json(501, std::string(wire::contracts::transport_name(t)) + " transport not available");
+}
+
+}  // namespace
 
 core::Task<core::http::Response> hit(core::http::Context&) {
   co_return core::http::write_json(200, "Hit the broker");
 }
 
-void register_routes(core::service::App& app) { app.route("POST", "/", hit); }
+core::Task<core::http::Response> handle(State* s, core::http::Context& ctx) {
+  auto body = core::http::read_json(ctx.request);
+  if (!body) co_return core::http::error_json(400, body.error().message);
+  auto req = wire::contracts::parse_handle(body.value());
+  if (!req) co_return core::http::error_json(400, req.error().message);
+  switch (req->action) {
+    case Action::auth:
+      co_return co_await authenticate(s, std::move(req->auth), ctx.request_id);
+    case Action::log:
+      co_return co_await log(s, std::move(req->log), req->transport, ctx.request_id);
+    case Action::mail:
+      co_return co_await send_mail(s, std::move(req->mail), ctx.request_id);
+  }
+  co_return core::http::error_json(400, "unknown action");
+}
+
+core::Task<core::http::Response> log_grpc(State*, core::http::Context& ctx) {
+  auto body = core::http::read_json(ctx.request);
+  if (!body) co_return core::http::error_json(400, body.error().message);
+  co_return grpc_not_available();
+}
+
+void register_routes(core::service::App& app, const Settings& settings) {
+  app.route("POST", "/", hit);
+  app.on_worker([settings](core::Worker&, core::http::Router& router) {
+    auto state = std::make_shared<State>(settings);
+    router.add("POST", "/handle", [state](core::http::Context& c) { return handle(state.get(), c); });
+    router.add("POST", "/log-grpc", [state](core::http::Context& c) { return log_grpc(state.get(), c); });
+  });
+}
 
 }  // namespace broker

@@ -3,6 +3,6 @@
 
 int main(int argc, char** argv) {
   core::service::App app("broker", 8080, argc, argv);
-  broker::register_routes(app);
+  broker::register_routes(app, broker::read_settings(app));
   return app.run();
 }

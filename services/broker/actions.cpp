@@ -1,0 +1,64 @@
+#include "services/broker/actions.hpp"
+
+#include "core/http/json_io.hpp"
+#include "wire/json/envelope.hpp"
+
+namespace broker {
+
+namespace {
+
+// The "message" of a service's JSON envelope, or "" when the reply is not one.
+std::string message_of(const core::http::Response& reply) {
+  auto parsed = wire::json::parse(reply.body);
+  if (!parsed || !parsed->is_object()) return {};
+  auto m = parsed->get("message").as_string();
+  return m ? std::string(*m) : std::string();
+}
+
+}  // namespace
+
+core::http::Response relay_failure(std::string_view service, const core::http::Response& reply) {
+  if (reply.status == 503) return failure_response(service, Failure::unavailable);
+  if (reply.status == 504) return failure_response(service, Failure::timed_out);
+  if (reply.status >= 400 && reply.status < 500 && reply.status != 401 && reply.status != 404 &&
+      reply.status != 405) {
+    std::string message = message_of(reply);
+    if (!message.empty()) return core::http::error_json(reply.status, message);
+  }
+  return failure_response(service, Failure::bad_reply);
+}
+
+core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id) {
+  auto outcome = co_await post_json(&s->http, &s->auth, s->authenticate_url, to_json(p).dump(),
+                                    s->headers_for(request_id), s->settings.timeout);
+  if (!outcome.ok) co_return std::move(outcome.response);
+  const auto& reply = outcome.response;
+  if (reply.status == 401) co_return core::http::error_json(401, "invalid credentials");
+  if (reply.status != 202 && reply.status != 200) co_return relay_failure("auth", reply);
+  auto parsed = wire::json::parse(reply.body);
+  if (!parsed || !parsed->is_object()) co_return failure_response("auth", Failure::bad_reply);
+  co_return core::http::write_json(202, "Authenticated!", parsed->get("data"));
+}
+
+core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayload p, std::string request_id) {
+  auto outcome = co_await post_json(&s->http, &s->logger, s->log_url, to_json(p).dump(),
+                                    s->headers_for(request_id), s->settings.timeout);
+  if (!outcome.ok) co_return std::move(outcome.response);
+  if (outcome.response.status != 202 && outcome.response.status != 200) {
+    co_return relay_failure("logger", outcome.response);
+  }
+  co_return core::http::write_json(202, "logged");
+}
+
+core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id) {
+  std::string to = p.to;
+  auto outcome = co_await post_json(&s->http, &s->mail, s->send_url, to_json(p).dump(),
+                                    s->headers_for(request_id), s->settings.timeout);
+  if (!outcome.ok) co_return std::move(outcome.response);
+  if (outcome.response.status != 202 && outcome.response.status != 200) {
+    co_return relay_failure("mail", outcome.response);
+  }
+  co_return core::http::write_json(202, "Message sent to " + to);
+}
+
+}  // namespace broker

@@ -1,0 +1,22 @@
+#pragma once
+// What the broker does for each action of POST /handle.
+#include "core/http/context.hpp"
+#include "services/broker/settings.hpp"
+#include "wire/contracts/payloads.hpp"
+
+namespace broker {
+
+/// auth -> auth service: 202 "Authenticated!" with the user, 401 "invalid credentials".
+core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id);
+
+/// log over HTTP -> logger POST /log: 202 "logged".
+core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayload p, std::string request_id);
+
+/// mail -> mail service POST /send: 202 "Message sent to <to>".
+core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id);
+
+/// A reply from a service that is not the success we expect: its 4xx message is passed on
+/// (the client's mistake), anything else is a 502/503 naming the service.
+core::http::Response relay_failure(std::string_view service, const core::http::Response& reply);
+
+}  // namespace broker

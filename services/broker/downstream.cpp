@@ -1,0 +1,67 @@
+#include "services/broker/downstream.hpp"
+
+#include "core/http/json_io.hpp"
+#include "core/log/log.hpp"
+#include "core/net/tcp_stream.hpp"
+#include "core/runtime/thread_pool.hpp"
+
+namespace broker {
+
+core::http::Response failure_response(std::string_view name, Failure failure) {
+  std::string svc(name);
+  switch (failure) {
+    case Failure::unavailable: {
+      auto r = core::http::error_json(503, svc + " service unavailable");
+      r.headers.push_back({"Retry-After", "1"});
+      return r;
+    }
+    case Failure::timed_out:
+      return core::http::error_json(504, svc + " service timed out");
+    case Failure::bad_reply:
+      break;
+  }
+  return core::http::error_json(502, svc + " service error");
+}
+
+Failure classify(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const core::TimeoutError&) {
+    return Failure::timed_out;
+  } catch (const core::NetError&) {
+    return Failure::unavailable;
+  } catch (const core::PoolFull&) {
+    return Failure::unavailable;
+  } catch (...) {
+    return Failure::bad_reply;
+  }
+}
+
+core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downstream,
+                                  core::http::HttpUrl url, std::string body, wire::http::Headers headers,
+                                  core::Duration timeout) {
+  if (!downstream->breaker.allow()) co_return HttpOutcome{false, failure_response(downstream->name, Failure::unavailable)};
+  headers.push_back({"Content-Type", "application/json"});
+  std::exception_ptr error;
+  try {
+    core::http::Response r = co_await client->request("POST", std::move(url), std::move(headers), std::move(body), timeout);
+    // A 5xx says the service is in trouble: it counts against the breaker.
+    if (r.status >= 500) downstream->breaker.failure();
+    else downstream->breaker.success();
+    co_return HttpOutcome{true, std::move(r)};
+  } catch (const core::Cancelled&) {
+    throw;  // the client went away: nothing to answer
+  } catch (...) {
+    error = std::current_exception();
+  }
+  Failure f = classify(error);
+  if (f != Failure::bad_reply) downstream->breaker.failure();
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    core::log::warn("{} call failed: {}", downstream->name, e.what());
+  }
+  co_return HttpOutcome{false, failure_response(downstream->name, f)};
+}
+
+}  // namespace broker

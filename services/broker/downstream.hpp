@@ -1,0 +1,39 @@
+#pragma once
+// Calls from the broker to the other services, and the one place that turns their failures
+// into answers: refused or circuit open -> 503 "<svc> service unavailable" (Retry-After: 1),
+// deadline -> 504 "<svc> service timed out", malformed or unexpected reply -> 502
+// "<svc> service error". A downstream failure never hangs the caller.
+#include <exception>
+#include <string>
+
+#include "core/http/client.hpp"
+#include "core/service/circuit_breaker.hpp"
+
+namespace broker {
+
+enum class Failure { unavailable, timed_out, bad_reply };
+
+/// The broker's answer for a failed call to service `name`.
+core::http::Response failure_response(std::string_view name, Failure failure);
+
+/// Classifies an exception thrown by a downstream call.
+Failure classify(const std::exception_ptr& error);
+
+/// One downstream service as seen from one worker.
+struct Downstream {
+  std::string name;  // "auth", "logger", "mail"
+  core::service::CircuitBreaker breaker;
+};
+
+/// Outcome of an HTTP call: the upstream response, or the failure answer to send instead.
+struct HttpOutcome {
+  bool ok = false;
+  core::http::Response response;
+};
+
+/// POSTs a JSON body to url under the downstream's breaker and deadline.
+core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downstream,
+                                  core::http::HttpUrl url, std::string body, wire::http::Headers headers,
+                                  core::Duration timeout);
+
+}  // namespace broker

@@ -1,0 +1,41 @@
+#include "services/broker/settings.hpp"
+
+namespace broker {
+
+namespace {
+std::string trimmed(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+}  // namespace
+
+Settings read_settings(core::service::App& app) {
+  auto& env = app.env();
+  Settings s;
+  s.auth_url = trimmed(env.url("AUTH_URL", "http://127.0.0.1:8082"));
+  s.logger_url = trimmed(env.url("LOGGER_URL", "http://127.0.0.1:8083"));
+  s.mail_url = trimmed(env.url("MAIL_URL", "http://127.0.0.1:8084"));
+  s.logger_rpc = env.str("LOGGER_RPC_ADDR", "127.0.0.1:5001");
+  s.rpc_codec = env.one_of("LOGGER_RPC_CODEC", "gob", {"gob", "json"});
+  s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
+  s.internal_token = app.limits().internal_token;
+  s.timeout = app.limits().downstream_timeout;
+  if (s.logger_rpc.find(':') == std::string::npos) {
+    env.fail("config: LOGGER_RPC_ADDR must be host:port, got \"" + s.logger_rpc + "\"");
+  }
+  return s;
+}
+
+State::State(const Settings& s)
+    : settings(s),
+      authenticate_url(core::http::HttpUrl::parse(s.auth_url + "/authenticate")),
+      log_url(core::http::HttpUrl::parse(s.logger_url + "/log")),
+      send_url(core::http::HttpUrl::parse(s.mail_url + "/send")) {}
+
+wire::http::Headers State::headers_for(const std::string& request_id) const {
+  wire::http::Headers h{{"X-Request-ID", request_id}};
+  if (!settings.internal_token.empty()) h.push_back({"Authorization", "Bearer " + settings.internal_token});
+  return h;
+}
+
+}  // namespace broker

@@ -1,0 +1,40 @@
+#pragma once
+// The broker's configuration (environment) and per-worker state.
+#include <string>
+
+#include "core/http/client.hpp"
+#include "core/service/app.hpp"
+#include "services/broker/downstream.hpp"
+
+namespace broker {
+
+struct Settings {
+  std::string auth_url;       // AUTH_URL
+  std::string logger_url;     // LOGGER_URL
+  std::string mail_url;       // MAIL_URL
+  std::string logger_rpc;     // LOGGER_RPC_ADDR host:port
+  std::string rpc_codec;      // LOGGER_RPC_CODEC gob|json
+  std::string rabbit_url;     // RABBIT_URL
+  std::string internal_token; // INTERNAL_TOKEN, sent to auth/logger/mail
+  core::Duration timeout;     // DOWNSTREAM_TIMEOUT
+};
+
+Settings read_settings(core::service::App& app);
+
+/// What one worker uses to reach the other services.
+struct State {
+  explicit State(const Settings& s);
+  Settings settings;
+  core::http::Client http;
+  Downstream auth{"auth", core::service::CircuitBreaker()};
+  Downstream logger{"logger", core::service::CircuitBreaker()};
+  Downstream mail{"mail", core::service::CircuitBreaker()};
+  core::http::HttpUrl authenticate_url;
+  core::http::HttpUrl log_url;
+  core::http::HttpUrl send_url;
+
+  /// X-Request-ID and, when configured, the internal bearer token.
+  wire::http::Headers headers_for(const std::string& request_id) const;
+};
+
+}  // namespace broker
