@@ -1,0 +1,44 @@
+#include "services/auth/login.hpp"
+
+#include "core/log/log.hpp"
+#include "core/runtime/cancel.hpp"
+#include "core/runtime/thread_pool.hpp"
+#include "services/auth/password.hpp"
+
+namespace auth {
+
+namespace {
+
+core::Task<void> upgrade_hash(Credentials c, std::int64_t id, std::string old_hash, std::string password) {
+  try {
+    std::string fresh = co_await c.hasher.hash(std::move(password), c.deadline);
+    bool replaced = co_await c.users.replace_hash(id, std::move(old_hash), std::move(fresh));
+    core::log::info_with({{"user_id", id}, {"replaced", replaced}}, "password hash upgraded to argon2id");
+  } catch (const std::exception& e) {
+    // The login itself succeeded; the next one tries again.
+    core::log::warn_with({{"user_id", id}}, "password hash upgrade failed: {}", e.what());
+  }
+}
+
+}  // namespace
+
+core::Task<std::optional<User>> check_credentials(Credentials c, std::string email, std::string password) {
+  // Overloaded: say so before spending a query on a login that cannot be checked now.
+  if (c.hasher.overloaded(c.deadline)) throw core::PoolFull("hash");
+  std::optional<StoredUser> found = co_await c.users.find_by_email(std::move(email));
+  if (!found) {
+    co_await c.hasher.verify(std::move(password), c.dummy_hash, c.deadline);
+    co_return std::nullopt;
+  }
+  const std::string& stored = found->password_hash;
+  bool readable = password::scheme_of(stored) != password::Scheme::unknown;
+  // Copy: the password is still needed for an upgrade.
+  bool match = co_await c.hasher.verify(password, readable ? stored : c.dummy_hash, c.deadline);
+  if (!match || !readable || found->user.active != 1) co_return std::nullopt;
+  if (password::needs_upgrade(stored)) {
+    co_await upgrade_hash(c, found->user.id, stored, std::move(password));
+  }
+  co_return std::move(found->user);
+}
+
+}  // namespace auth

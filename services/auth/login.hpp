@@ -1,0 +1,31 @@
+#pragma once
+// The credential check behind POST /authenticate, apart from HTTP: find the user, verify the
+// password, upgrade an old hash. Every refusal - unknown user, wrong password, inactive user,
+// unreadable stored hash - costs exactly one verification, so the reply time does not tell
+// which it was.
+#include <optional>
+#include <string>
+
+#include "core/runtime/task.hpp"
+#include "services/auth/hasher.hpp"
+#include "services/auth/users.hpp"
+
+namespace auth {
+
+struct Credentials {
+  UserStore& users;
+  Hasher& hasher;
+  /// An argon2id hash of a random password, made once at start: what an unknown user's
+  /// password is verified against.
+  const std::string& dummy_hash;
+  /// When the caller stops waiting: hashing that cannot finish by then is not started.
+  Clock::time_point deadline = Clock::time_point::max();
+};
+
+/// The user when email and password match an active user; nullopt otherwise. Throws what the
+/// store and the hasher throw (pg errors, core::PoolFull, core::TimeoutError, core::Cancelled);
+/// an overloaded hasher is refused (PoolFull) before the database is asked. A failed hash upgrade does not
+/// fail the login: it is logged and tried again on the next one.
+core::Task<std::optional<User>> check_credentials(Credentials c, std::string email, std::string password);
+
+}  // namespace auth

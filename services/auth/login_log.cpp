@@ -1,0 +1,79 @@
+#include "services/auth/login_log.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "core/log/log.hpp"
+#include "core/rpc/client.hpp"
+#include "core/runtime/spawn.hpp"
+
+namespace auth {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// RPCServer.LogInfo on the logger, over this worker's multiplexed connection.
+class RpcLoginLogger final : public LoginLogger {
+ public:
+  explicit RpcLoginLogger(core::rpc::ClientOptions options) : client_(std::move(options)) {}
+  core::Task<void> log_login(std::string email, std::string request_id) override {
+    core::rpc::Payload p;
+    p.name = "authentication";
+    p.data = email + " logged in";
+    p.request_id = std::move(request_id);
+    co_await client_.call("RPCServer.LogInfo", std::move(p));
+  }
+
+ private:
+  core::rpc::Client client_;
+};
+
+// While the logger is down every login would warn; one line a second per worker is enough to
+// tell, and says how many it stands for.
+void warn_not_logged(const std::string& request_id, const std::string& email, const char* why) {
+  thread_local Clock::time_point last{};
+  thread_local int suppressed = 0;
+  auto now = Clock::now();
+  if (now - last < std::chrono::seconds(1)) {
+    ++suppressed;
+    return;
+  }
+  last = now;
+  core::log::warn_with({{"request_id", request_id}, {"email", email}, {"suppressed", suppressed}},
+                       "login not logged: {}", why);
+  suppressed = 0;
+}
+
+core::Task<void> log_with_deadline(std::shared_ptr<LoginLogger> logger, std::string email, std::string request_id,
+                                   core::Duration deadline) {
+  try {
+    co_await core::with_timeout(logger->log_login(email, request_id), deadline);
+  } catch (const core::Cancelled&) {
+    throw;  // the worker is shutting down: spawn logs it at debug level
+  } catch (const std::exception& e) {
+    warn_not_logged(request_id, email, e.what());
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<LoginLogger> make_rpc_login_logger(const std::string& host, int port, const std::string& codec,
+                                                   core::Duration timeout) {
+  core::rpc::ClientOptions o;
+  o.host = host;
+  o.port = port;
+  o.codec = wire::rpc::parse_codec(codec).value_or(wire::rpc::Codec::gob);
+  o.connections = 1;  // logins are bounded by hashing: tens a second per worker at most
+  o.call_timeout = timeout;
+  o.connect_timeout = timeout;
+  return std::make_shared<RpcLoginLogger>(std::move(o));
+}
+
+void log_login_detached(std::shared_ptr<LoginLogger> logger, std::string email, std::string request_id,
+                        core::Duration deadline, core::CancelToken* shutdown) {
+  core::spawn(log_with_deadline(std::move(logger), std::move(email), std::move(request_id), deadline), shutdown,
+              "login log");
+}
+
+}  // namespace auth
