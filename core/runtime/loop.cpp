@@ -18,10 +18,23 @@ Loop::Loop() {
   idle_ = new_handle<uv_idle_t>();
   check_uv(uv_idle_init(&loop_, idle_), "uv_idle_init");
   idle_->data = this;
+  remote_ = std::make_shared<Remote>();
+  remote_->loop_ = this;
   tls_current = this;
 }
 
+bool Loop::Remote::post(std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  if (!loop_) return false;
+  loop_->post(std::move(fn));
+  return true;
+}
+
 Loop::~Loop() {
+  {
+    std::lock_guard lock(remote_->mu_);
+    remote_->loop_ = nullptr;
+  }
   close_handle(async_);
   close_handle(idle_);
   // Handles still open here belong to objects that outlived their loop (a bug the sanitizer

@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -29,8 +30,22 @@ class Loop {
   /// Makes run() return after the current turn. Call from the loop's own thread.
   void stop();
 
-  /// Runs fn on this loop's thread. Safe from any thread.
+  /// Runs fn on this loop's thread. Safe from any thread while the loop exists.
   void post(std::function<void()> fn);
+
+  /// A handle other threads may keep: posting through it after the loop is gone is a no-op
+  /// (a pool job whose caller gave up may finish after the caller's loop was destroyed).
+  class Remote {
+   public:
+    /// false when the loop no longer exists (fn is dropped).
+    bool post(std::function<void()> fn);
+
+   private:
+    friend class Loop;
+    std::mutex mu_;
+    Loop* loop_ = nullptr;
+  };
+  std::shared_ptr<Remote> remote() const noexcept { return remote_; }
 
   /// Resumes h on the next turn of this loop. Loop thread only.
   void defer(std::coroutine_handle<> h);
@@ -49,6 +64,7 @@ class Loop {
   std::vector<std::function<void()>> posted_;
   std::vector<std::coroutine_handle<>> ready_;
   bool stopping_ = false;
+  std::shared_ptr<Remote> remote_;
 };
 
 /// Allocates a libuv handle that is freed only in its close callback (see close_handle).

@@ -68,6 +68,7 @@ namespace detail {
 template <class R>
 struct OffloadState {
   Loop* loop = nullptr;
+  std::shared_ptr<Loop::Remote> remote;  // for the pool thread: the loop may be gone by then
   std::coroutine_handle<> h;
   std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> value;
   std::exception_ptr error;
@@ -86,6 +87,7 @@ class OffloadAwaiter {
   void await_suspend(std::coroutine_handle<P> h) {
     auto st = state_;
     st->loop = &Loop::current();
+    st->remote = st->loop->remote();
     st->h = h;
     CancelToken* token = token_of(h);
     if (token && token->cancelled()) throw Cancelled();
@@ -101,7 +103,9 @@ class OffloadAwaiter {
       } catch (...) {
         st->error = std::current_exception();
       }
-      st->loop->post([st] {
+      // An abandoned call never touches its caller's loop again.
+      if (*st->abandoned) return;
+      st->remote->post([st] {
         if (*st->abandoned) return;
         st->sub.reset();
         st->h.resume();

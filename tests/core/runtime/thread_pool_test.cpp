@@ -100,3 +100,27 @@ TEST(ThreadPool, TimeoutAbandonsResultButJobCompletes) {
 }
 
 }  // namespace
+
+namespace {
+
+core::Task<void> slow_job(core::ThreadPool* pool, std::atomic<bool>* done) {
+  co_await pool->run([done] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    done->store(true);
+  });
+}
+
+core::Task<void> give_up_early(core::ThreadPool* pool, std::atomic<bool>* done) {
+  co_await core::with_timeout(slow_job(pool, done), core::Duration(10));
+}
+
+// The caller's loop is destroyed before the job ends: the job must not post into it.
+TEST(ThreadPool, AbandonedJobFinishingAfterItsLoopIsGoneIsHarmless) {
+  core::ThreadPool pool("test", 1, 4);
+  std::atomic<bool> done{false};
+  EXPECT_THROW(core::run_sync(give_up_early(&pool, &done)), core::TimeoutError);
+  while (!done.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+}  // namespace
