@@ -1,0 +1,102 @@
+#include "wire/mail/address.hpp"
+
+#include <string>
+
+namespace wire::mail {
+
+namespace {
+
+bool is_alnum(unsigned char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// RFC 5322 atext.
+bool is_atext(unsigned char c) noexcept {
+  if (is_alnum(c)) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+const char* local_problem(std::string_view local) noexcept {
+  if (local.empty()) return "empty local part";
+  if (local.size() > kMaxLocalPart) return "local part longer than 64 characters";
+  if (local.front() == '.' || local.back() == '.') return "local part starts or ends with a dot";
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    auto c = static_cast<unsigned char>(local[i]);
+    if (c == '.') {
+      if (local[i + 1] == '.') return "two dots in a row";
+      continue;
+    }
+    if (!is_atext(c)) return "character not allowed in the local part";
+  }
+  return nullptr;
+}
+
+const char* domain_problem(std::string_view domain) noexcept {
+  if (domain.empty()) return "empty domain";
+  if (domain.size() > kMaxDomain) return "domain longer than 253 characters";
+  bool dotted = domain.find('.') != std::string_view::npos;
+  if (!dotted && !iequals(domain, "localhost")) return "domain without a dot";
+  std::size_t start = 0;
+  while (start <= domain.size()) {
+    std::size_t end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    std::string_view label = domain.substr(start, end - start);
+    if (label.empty()) return "empty domain label";
+    if (label.size() > 63) return "domain label longer than 63 characters";
+    if (label.front() == '-' || label.back() == '-') return "domain label starts or ends with '-'";
+    for (char ch : label) {
+      auto c = static_cast<unsigned char>(ch);
+      if (!is_alnum(c) && c != '-') return "character not allowed in the domain";
+    }
+    start = end + 1;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* address_problem(std::string_view address) noexcept {
+  if (address.empty()) return "empty";
+  if (address.size() > kMaxAddress) return "longer than 254 characters";
+  for (char ch : address) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '\r' || c == '\n') return "contains CR or LF";
+    if (c == ' ' || c == '\t') return "contains a space";
+    if (c < 0x20 || c == 0x7f) return "contains a control character";
+    if (c == '<' || c == '>') return "contains an angle bracket";
+    if (c >= 0x80) return "contains a non-ASCII character";
+  }
+  std::size_t at = address.rfind('@');
+  if (at == std::string_view::npos) return "missing @";
+  if (address.find('@') != at) return "more than one @";
+  if (const char* p = local_problem(address.substr(0, at))) return p;
+  return domain_problem(address.substr(at + 1));
+}
+
+Result<void> check_address(std::string_view address, std::string_view field) {
+  const char* problem = address_problem(address);
+  if (problem == nullptr) return {};
+  std::string message = "invalid ";
+  message.append(field).append(" address: ").append(problem);
+  return make_error(400, std::move(message));
+}
+
+}  // namespace wire::mail
