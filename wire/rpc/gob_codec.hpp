@@ -1,0 +1,17 @@
+#pragma once
+/// @file
+/// net/rpc's default codec: every request is a gob `rpc.Request{ServiceMethod, Seq}` value
+/// followed by the argument (`RPCPayload{Name, Data}`), every reply a gob
+/// `rpc.Response{ServiceMethod, Seq, Error}` followed by the result (a `string`, or Go's empty
+/// `invalidRequest` struct when Error is set). Each direction of a connection is one gob
+/// stream: a type is defined once, before its first value.
+#include <memory>
+
+#include "wire/rpc/codec.hpp"
+
+namespace wire::rpc {
+
+std::unique_ptr<ServerCodec> make_gob_server_codec(std::size_t max_frame = kMaxFrameBytes);
+std::unique_ptr<ClientCodec> make_gob_client_codec(std::size_t max_frame = kMaxFrameBytes);
+
+}  // namespace wire::rpc
