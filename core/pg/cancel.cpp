@@ -12,16 +12,15 @@ bool CancelSender::send(PGconn* conn, const std::shared_ptr<CancelWindow>& windo
   // PGcancel holds the backend's pid and key, so it stays valid whatever conn becomes meanwhile.
   std::shared_ptr<PGcancel> cancel(PQgetCancel(conn), CancelDeleter{});
   if (!cancel) return false;
-  Loop* loop = &Loop::current();
+  std::shared_ptr<Loop::Remote> loop = Loop::current().remote();
   std::weak_ptr<CancelWindow> weak = window;
   auto work = [cancel, loop, weak] {
     char err[256] = {0};
     if (!PQcancel(cancel.get(), err, sizeof err)) log::debug("pg cancel request failed: {}", err);
-    // The pool's destructor joins this thread before its loop goes away.
-    loop->post([weak, loop] {
+    loop->post([weak] {
       if (auto w = weak.lock()) {
         w->outstanding--;
-        w->last_done_ms = loop->now_ms();
+        w->last_done_ms = Loop::current().now_ms();
       }
     });
   };
