@@ -1,0 +1,167 @@
+#include "core/amqp/publisher.hpp"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "core/amqp/connection_core.hpp"
+#include "core/amqp/error.hpp"
+
+namespace core::amqp {
+
+/// Suspends a publish until its delivery tag is confirmed (or the connection is lost).
+class Publisher::ConfirmAwaiter {
+ public:
+  ConfirmAwaiter(Publisher& p, std::uint64_t tag) : p_(p), tag_(tag) {}
+  ConfirmAwaiter(const ConfirmAwaiter&) = delete;
+  ConfirmAwaiter& operator=(const ConfirmAwaiter&) = delete;
+  ~ConfirmAwaiter() { detach(); }
+
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    suspend(h, core::detail::token_of(h));
+  }
+  void await_resume() const {
+    switch (result_) {
+      case Result::acked:
+        return;
+      case Result::nacked:
+        throw Nacked();
+      case Result::returned:
+        throw Unroutable(text_);
+      case Result::cancelled:
+        throw Cancelled();
+      case Result::lost:
+      case Result::pending:
+        break;
+    }
+    if (error_) std::rethrow_exception(error_);
+    throw ConnectionError("amqp: connection lost before the confirm");
+  }
+
+  void resolve(Result r, std::string text, std::exception_ptr error) {
+    result_ = r;
+    text_ = std::move(text);
+    error_ = std::move(error);
+    sub_.reset();
+    Loop::current().defer(h_);
+  }
+
+ private:
+  void suspend(std::coroutine_handle<> h, CancelToken* token) {
+    h_ = h;
+    if (Slot* s = p_.find(tag_)) s->waiter = this;
+    sub_.subscribe(token, &ConfirmAwaiter::on_cancel, this);
+  }
+  void detach() noexcept {
+    if (Slot* s = p_.find(tag_); s && s->waiter == this) s->waiter = nullptr;
+  }
+  // The caller stopped waiting; the message is in flight and its confirm still frees the slot.
+  static void on_cancel(void* self) {
+    auto* a = static_cast<ConfirmAwaiter*>(self);
+    a->detach();
+    a->result_ = Result::cancelled;
+    Loop::current().defer(a->h_);
+  }
+
+  Publisher& p_;
+  std::uint64_t tag_;
+  std::coroutine_handle<> h_;
+  Result result_ = Result::pending;
+  std::string text_;
+  std::exception_ptr error_;
+  CancelToken::Subscription sub_;
+};
+
+Publisher::Publisher(detail::ConnectionCore& core, std::size_t window)
+    : core_(core), window_(window == 0 ? 1 : window) {
+  std::random_device rd;
+  id_prefix_ = fmt::format("{:08x}{:08x}-", rd(), rd());
+}
+
+Task<void> Publisher::publish(std::string exchange, std::string routing_key, std::string body,
+                              Properties props, bool mandatory) {
+  detail::Transport* transport = &core_.publishable();
+  while (outstanding_ >= window_) {
+    co_await window_waiters_.wait();
+    transport = &core_.publishable();  // the connection may have changed meanwhile
+  }
+  if (props.message_id.empty()) props.message_id = next_message_id();
+  amqp_basic_publish_t method{};
+  method.exchange = detail::bytes_of(exchange);
+  method.routing_key = detail::bytes_of(routing_key);
+  method.mandatory = mandatory ? 1 : 0;
+  transport->send_message(detail::kPublishChannel, AMQP_BASIC_PUBLISH_METHOD, &method, props, body);
+  const std::uint64_t tag = next_tag_++;
+  Slot slot;
+  slot.tag = tag;
+  slot.message_id = std::move(props.message_id);
+  slots_.push_back(std::move(slot));
+  ++outstanding_;
+  co_await ConfirmAwaiter(*this, tag);
+}
+
+Task<void> Publisher::wait_drained() {
+  while (outstanding_ > 0) co_await drained_.wait();
+}
+
+Publisher::Slot* Publisher::find(std::uint64_t tag) {
+  if (slots_.empty() || tag < slots_.front().tag) return nullptr;
+  const std::uint64_t index = tag - slots_.front().tag;
+  return index < slots_.size() ? &slots_[index] : nullptr;
+}
+
+std::string Publisher::next_message_id() { return id_prefix_ + std::to_string(++id_counter_); }
+
+void Publisher::complete(Slot& slot, Result result, std::exception_ptr error) {
+  if (slot.done) return;
+  slot.done = true;
+  --outstanding_;
+  if (result == Result::acked && slot.returned) result = Result::returned;
+  if (result == Result::acked) ++confirmed_total_;
+  if (ConfirmAwaiter* w = std::exchange(slot.waiter, nullptr)) {
+    w->resolve(result, std::move(slot.return_text), std::move(error));
+  }
+  window_waiters_.notify_one();
+}
+
+void Publisher::on_open() {
+  // A new channel numbers its deliveries from 1 again.
+  next_tag_ = 1;
+}
+
+void Publisher::on_ack(std::uint64_t tag, bool multiple, bool nack) {
+  const Result r = nack ? Result::nacked : Result::acked;
+  if (multiple) {
+    for (Slot& s : slots_) {
+      if (s.tag > tag) break;
+      complete(s, r);
+    }
+  } else if (Slot* s = find(tag)) {
+    complete(*s, r);
+  }
+  while (!slots_.empty() && slots_.front().done) slots_.pop_front();
+  if (outstanding_ == 0) drained_.notify_all();
+}
+
+void Publisher::on_return(const std::string& message_id, std::string text) {
+  // A return precedes the ack of the same message; match it by message_id, oldest first.
+  for (Slot& s : slots_) {
+    if (!s.done && !s.returned && s.message_id == message_id) {
+      s.returned = true;
+      s.return_text = std::move(text);
+      return;
+    }
+  }
+}
+
+void Publisher::on_lost(std::exception_ptr error) {
+  for (Slot& s : slots_) complete(s, Result::lost, error);
+  slots_.clear();
+  outstanding_ = 0;
+  window_waiters_.notify_all();  // they find the connection gone and throw
+  drained_.notify_all();
+}
+
+}  // namespace core::amqp
