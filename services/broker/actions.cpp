@@ -1,6 +1,7 @@
 #include "services/broker/actions.hpp"
 
 #include "core/http/json_io.hpp"
+#include "core/log/log.hpp"
 #include "wire/json/envelope.hpp"
 
 namespace broker {
@@ -48,6 +49,29 @@ core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayl
     co_return relay_failure("logger", outcome.response);
   }
   co_return core::http::write_json(202, "logged");
+}
+
+core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPayload p, std::string request_id) {
+  if (!s->logger.breaker.allow()) co_return failure_response("logger", Failure::unavailable);
+  std::exception_ptr error;
+  try {
+    std::string reply = co_await s->rpc.call(
+        "RPCServer.LogInfo", core::rpc::Payload{std::move(p.name), std::move(p.data), std::move(request_id), {}});
+    s->logger.breaker.success();
+    co_return core::http::write_json(202, reply);
+  } catch (const core::Cancelled&) {
+    throw;
+  } catch (const core::rpc::Error& e) {
+    // The logger is up but refused the call (it could not store): not the client's fault.
+    s->logger.breaker.success();
+    core::log::warn("logger RPC error: {}", e.what());
+    co_return failure_response("logger", Failure::bad_reply);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  Failure f = classify(error);
+  if (f != Failure::bad_reply) s->logger.breaker.failure();
+  co_return failure_response("logger", f);
 }
 
 core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id) {

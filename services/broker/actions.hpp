@@ -12,6 +12,10 @@ core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPay
 /// log over HTTP -> logger POST /log: 202 "logged".
 core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayload p, std::string request_id);
 
+/// log over RPC (the default) -> RPCServer.LogInfo: 202 with the logger's reply
+/// ("Processed payload via RPC:<name>").
+core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPayload p, std::string request_id);
+
 /// mail -> mail service POST /send: 202 "Message sent to <to>".
 core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id);
 

@@ -20,9 +20,10 @@ core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, Lo
   switch (t) {
     case LogTransport::http:
       co_return co_await log_via_http(s, std::move(p), std::move(request_id));
+    case LogTransport::rpc:
+      co_return co_await log_via_rpc(s, std::move(p), std::move(request_id));
     case LogTransport::grpc:
       co_return grpc_not_available();
-    case LogTransport::rpc:
     case LogTransport::amqp:
       break;
   }

@@ -1,5 +1,7 @@
 #include "services/broker/settings.hpp"
 
+#include <cstdlib>
+
 namespace broker {
 
 namespace {
@@ -15,19 +17,37 @@ Settings read_settings(core::service::App& app) {
   s.auth_url = trimmed(env.url("AUTH_URL", "http://127.0.0.1:8082"));
   s.logger_url = trimmed(env.url("LOGGER_URL", "http://127.0.0.1:8083"));
   s.mail_url = trimmed(env.url("MAIL_URL", "http://127.0.0.1:8084"));
-  s.logger_rpc = env.str("LOGGER_RPC_ADDR", "127.0.0.1:5001");
+  std::string rpc_addr = env.str("LOGGER_RPC_ADDR", "127.0.0.1:5001");
   s.rpc_codec = env.one_of("LOGGER_RPC_CODEC", "gob", {"gob", "json"});
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
   s.internal_token = app.limits().internal_token;
   s.timeout = app.limits().downstream_timeout;
-  if (s.logger_rpc.find(':') == std::string::npos) {
-    env.fail("config: LOGGER_RPC_ADDR must be host:port, got \"" + s.logger_rpc + "\"");
+  auto colon = rpc_addr.rfind(':');
+  int port = 0;
+  if (colon != std::string::npos) port = std::atoi(rpc_addr.c_str() + colon + 1);
+  if (colon == std::string::npos || colon == 0 || port <= 0 || port > 65535) {
+    env.fail("config: LOGGER_RPC_ADDR must be host:port, got \"" + rpc_addr + "\"");
+  } else {
+    s.rpc_host = rpc_addr.substr(0, colon);
+    s.rpc_port = port;
   }
   return s;
 }
 
+namespace {
+core::rpc::ClientOptions rpc_options(const Settings& s) {
+  core::rpc::ClientOptions o;
+  o.host = s.rpc_host;
+  o.port = s.rpc_port;
+  o.codec = *wire::rpc::parse_codec(s.rpc_codec);
+  o.call_timeout = s.timeout;
+  return o;
+}
+}  // namespace
+
 State::State(const Settings& s)
     : settings(s),
+      rpc(rpc_options(s)),
       authenticate_url(core::http::HttpUrl::parse(s.auth_url + "/authenticate")),
       log_url(core::http::HttpUrl::parse(s.logger_url + "/log")),
       send_url(core::http::HttpUrl::parse(s.mail_url + "/send")) {}

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/http/client.hpp"
+#include "core/rpc/client.hpp"
 #include "core/service/app.hpp"
 #include "services/broker/downstream.hpp"
 
@@ -12,7 +13,8 @@ struct Settings {
   std::string auth_url;       // AUTH_URL
   std::string logger_url;     // LOGGER_URL
   std::string mail_url;       // MAIL_URL
-  std::string logger_rpc;     // LOGGER_RPC_ADDR host:port
+  std::string rpc_host;       // LOGGER_RPC_ADDR host:port
+  int rpc_port = 5001;
   std::string rpc_codec;      // LOGGER_RPC_CODEC gob|json
   std::string rabbit_url;     // RABBIT_URL
   std::string internal_token; // INTERNAL_TOKEN, sent to auth/logger/mail
@@ -26,6 +28,7 @@ struct State {
   explicit State(const Settings& s);
   Settings settings;
   core::http::Client http;
+  core::rpc::Client rpc;  // pooled, multiplexed connections to the logger's RPC port
   Downstream auth{"auth", core::service::CircuitBreaker()};
   Downstream logger{"logger", core::service::CircuitBreaker()};
   Downstream mail{"mail", core::service::CircuitBreaker()};

@@ -1,0 +1,134 @@
+#include "services/logger/handlers.hpp"
+
+#include <charconv>
+
+#include "core/http/json_io.hpp"
+#include "core/log/log.hpp"
+#include "core/config/env.hpp"
+#include "core/rpc/errors.hpp"
+#include "core/rpc/server.hpp"
+#include "core/runtime/thread_pool.hpp"
+
+namespace logger {
+
+using core::http::Context;
+using core::http::Response;
+
+wire::Result<std::size_t> parse_limit(const std::optional<std::string>& text) {
+  if (!text) return std::size_t{50};
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > 1000) {
+    return wire::make_error(400, "limit must be an integer between 1 and 1000");
+  }
+  return n;
+}
+
+wire::Result<std::string> parse_idempotency_key(const std::string* header) {
+  if (!header) return std::string();
+  bool ok = !header->empty() && header->size() <= 128;
+  for (char c : *header) ok = ok && c > 0x20 && c < 0x7f;
+  if (!ok) return wire::make_error(400, "Idempotency-Key must be 1 to 128 visible ASCII characters");
+  return *header;
+}
+
+Response store_failure(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const core::TimeoutError&) {
+    return core::http::error_json(504, "database timed out");
+  } catch (const core::PoolFull&) {
+  } catch (const core::mongo::Error& e) {
+    if (e.kind() != core::mongo::Error::Kind::unavailable) {
+      core::log::error("store failed: {}", e.what());
+      return core::http::error_json(500, "could not store the entry");
+    }
+  } catch (const std::exception& e) {
+    core::log::error("store failed: {}", e.what());
+    return core::http::error_json(500, "could not store the entry");
+  }
+  Response r = core::http::error_json(503, "database unavailable");
+  r.headers.push_back({"Retry-After", "1"});
+  return r;
+}
+
+core::Task<Response> post_log(Store* store, Context& ctx) {
+  auto body = core::http::read_json(ctx.request);
+  if (!body) co_return core::http::error_json(400, body.error().message);
+  auto payload = wire::contracts::parse_log(body.value());
+  if (!payload) co_return core::http::error_json(400, payload.error().message);
+  auto key = parse_idempotency_key(ctx.request.header("Idempotency-Key"));
+  if (!key) co_return core::http::error_json(400, key.error().message);
+  std::exception_ptr error;
+  try {
+    co_await store->add(std::move(payload).value(), std::move(key).value());
+  } catch (const core::Cancelled&) {
+    throw;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) co_return store_failure(error);
+  co_return core::http::write_json(202, "logged");
+}
+
+core::Task<Response> get_logs(Store* store, Context& ctx) {
+  auto limit = parse_limit(ctx.request.query_param("limit"));
+  if (!limit) co_return core::http::error_json(400, limit.error().message);
+  std::optional<std::string> name = ctx.request.query_param("name");
+  if (name && name->empty()) name.reset();
+  std::exception_ptr error;
+  std::vector<Entry> entries;
+  try {
+    entries = co_await store->recent(limit.value(), std::move(name));
+  } catch (const core::Cancelled&) {
+    throw;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) co_return store_failure(error);
+  auto data = wire::json::Value::array();
+  for (const auto& e : entries) {
+    auto v = wire::json::Value::object();
+    v.set("id", wire::json::Value::string(e.id));
+    v.set("name", wire::json::Value::string(e.name));
+    v.set("data", wire::json::Value::string(e.data));
+    v.set("created_at", wire::json::Value::string(e.created_at));
+    data.push(std::move(v));
+  }
+  co_return core::http::write_json(200, "logs", data);
+}
+
+core::Task<std::string> log_info(Store* store, wire::rpc::Payload payload) {
+  if (payload.name.empty()) throw core::rpc::Error("missing field: Name");
+  std::string name = payload.name;
+  co_await store->add(wire::contracts::LogPayload{std::move(payload.name), std::move(payload.data)}, "");
+  co_return "Processed payload via RPC:" + name;
+}
+
+void register_routes(core::service::App& app, const Settings& settings) {
+  core::config::exit_if_invalid(app.env());  // before anything connects
+  core::mongo::Options mo;
+  mo.url = settings.mongo_url;
+  mo.database = settings.database;
+  mo.threads = settings.mongo_threads;
+  mo.deadline = settings.timeout;
+  auto client = std::make_shared<core::mongo::Client>(mo);  // thread-safe, shared by the workers
+  app.readiness("mongodb", [client]() { return client->ping(); });
+  auto limits = app.limits();
+  app.on_worker([client, settings, limits](core::Worker& worker, core::http::Router& router) {
+    auto store = std::make_shared<Store>(client, settings);
+    router.add("POST", "/log", [store](Context& c) { return post_log(store.get(), c); });
+    router.add("GET", "/logs", [store](Context& c) { return get_logs(store.get(), c); });
+
+    auto registry = std::make_shared<core::rpc::Registry>();
+    registry->add("RPCServer.LogInfo", [store](wire::rpc::Payload p) { return log_info(store.get(), std::move(p)); });
+    core::rpc::ServerOptions ro;
+    ro.port = settings.rpc_port;
+    ro.max_connections = limits.max_connections;
+    auto rpc = std::make_shared<core::rpc::Server>(ro, registry);
+    rpc->start();
+    worker.on_drain([rpc]() { return rpc->drain(); });
+  });
+}
+
+}  // namespace logger
