@@ -106,11 +106,12 @@ void App::on_worker(std::function<void(Worker&, http::Router&)> setup) {
 
 void App::setup_worker(Worker& worker) {
   auto router = std::make_shared<http::Router>(routes_);
-  for (auto& setup : worker_setups_) setup(worker, *router);
   auto server = std::make_shared<http::Server>(server_options(limits_, port_), router);
-  server->start();
+  // The HTTP drain hook comes first: in-flight requests finish before what they use (RPC
+  // servers, AMQP connections registered by the setups below) is closed.
   worker.on_drain([server]() -> Task<void> { return server->drain(); });
-  // The server lives as long as the worker's loop: the drain hook holds it.
+  for (auto& setup : worker_setups_) setup(worker, *router);
+  server->start();
   if (worker.index() == 0) log::info("{} listening on :{} with {} workers", name_, server->port(), limits_.worker_count());
 }
 

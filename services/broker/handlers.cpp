@@ -22,12 +22,12 @@ core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, Lo
       co_return co_await log_via_http(s, std::move(p), std::move(request_id));
     case LogTransport::rpc:
       co_return co_await log_via_rpc(s, std::move(p), std::move(request_id));
-    case LogTransport::grpc:
-      co_return grpc_not_available();
     case LogTransport::amqp:
+      co_return co_await log_via_amqp(s, std::move(p), std::move(request_id));
+    case LogTransport::grpc:
       break;
   }
-  co_return core::http::error_json(501, std::string(wire::contracts::transport_name(t)) + " transport not available");
+  co_return grpc_not_available();
 }
 
 }  // namespace
@@ -60,8 +60,10 @@ core::Task<core::http::Response> log_grpc(State*, core::http::Context& ctx) {
 
 void register_routes(core::service::App& app, const Settings& settings) {
   app.route("POST", "/", hit);
-  app.on_worker([settings](core::Worker&, core::http::Router& router) {
+  app.on_worker([settings](core::Worker& worker, core::http::Router& router) {
     auto state = std::make_shared<State>(settings);
+    state->amqp.start();  // connects (and reconnects) in the background
+    worker.on_drain([state]() { return state->amqp.close(); });
     router.add("POST", "/handle", [state](core::http::Context& c) { return handle(state.get(), c); });
     router.add("POST", "/log-grpc", [state](core::http::Context& c) { return log_grpc(state.get(), c); });
   });

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "core/config/url.hpp"
+
 namespace broker {
 
 namespace {
@@ -20,6 +22,10 @@ Settings read_settings(core::service::App& app) {
   std::string rpc_addr = env.str("LOGGER_RPC_ADDR", "127.0.0.1:5001");
   s.rpc_codec = env.one_of("LOGGER_RPC_CODEC", "gob", {"gob", "json"});
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
+  if (!core::amqp::parse_amqp_url(s.rabbit_url)) {
+    env.fail("config: RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
+             core::config::redact_url(s.rabbit_url) + "\"");
+  }
   s.internal_token = app.limits().internal_token;
   s.timeout = app.limits().downstream_timeout;
   auto colon = rpc_addr.rfind(':');
@@ -43,11 +49,20 @@ core::rpc::ClientOptions rpc_options(const Settings& s) {
   o.call_timeout = s.timeout;
   return o;
 }
+
+core::amqp::ConnectionOptions amqp_options(const Settings& s) {
+  core::amqp::ConnectionOptions o;
+  if (auto url = core::amqp::parse_amqp_url(s.rabbit_url)) o.url = *url;
+  o.name = "broker";
+  o.topology = wire::amqp::shared_topology();
+  return o;
+}
 }  // namespace
 
 State::State(const Settings& s)
     : settings(s),
       rpc(rpc_options(s)),
+      amqp(amqp_options(s)),
       authenticate_url(core::http::HttpUrl::parse(s.auth_url + "/authenticate")),
       log_url(core::http::HttpUrl::parse(s.logger_url + "/log")),
       send_url(core::http::HttpUrl::parse(s.mail_url + "/send")) {}

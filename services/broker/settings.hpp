@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/http/client.hpp"
+#include "core/amqp/connection.hpp"
 #include "core/rpc/client.hpp"
 #include "core/service/app.hpp"
 #include "services/broker/downstream.hpp"
@@ -29,6 +30,8 @@ struct State {
   Settings settings;
   core::http::Client http;
   core::rpc::Client rpc;  // pooled, multiplexed connections to the logger's RPC port
+  core::amqp::Connection amqp;  // publishes with confirms; declares the shared topology
+  Downstream rabbit{"RabbitMQ", core::service::CircuitBreaker()};
   Downstream auth{"auth", core::service::CircuitBreaker()};
   Downstream logger{"logger", core::service::CircuitBreaker()};
   Downstream mail{"mail", core::service::CircuitBreaker()};
