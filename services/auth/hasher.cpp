@@ -61,7 +61,6 @@ class HashAwaiter {
     call->awaiter = h;
     core::CancelToken* token = core::detail::token_of(h);
     if (token && token->cancelled()) throw core::Cancelled();
-    if (pool_.expected_finish() > deadline_) throw core::PoolFull("hash");  // would time out queued
     auto job = [call, gate = gate_, pool = &pool_, deadline = deadline_, fn = std::move(fn_)]() mutable {
       try {
         auto start = Clock::now();
@@ -130,15 +129,6 @@ void HashPool::record_cost(std::chrono::microseconds took) noexcept {
   std::int64_t old = typical_us_.load(std::memory_order_relaxed);
   std::int64_t now = old == 0 ? took.count() : (old * 4 + took.count()) / 5;
   typical_us_.store(now, std::memory_order_relaxed);
-}
-
-Clock::time_point HashPool::expected_finish() const {
-  auto ahead = static_cast<std::int64_t>(threads_.queued() / thread_count_);
-  return Clock::now() + typical_cost() * (ahead + 1);
-}
-
-bool HashPool::overloaded(Clock::time_point deadline) const {
-  return threads_.queued() >= threads_.capacity() || expected_finish() > deadline;
 }
 
 PooledHasher::PooledHasher(std::shared_ptr<HashPool> pool)

@@ -1,8 +1,8 @@
 #pragma once
 // Password hashing as the login logic sees it: awaitable, off the loop, within a deadline.
 // HashPool is the service's one bounded "hash" pool, shared by every worker; PooledHasher is a
-// worker's way into it. A full pool, or one whose queue would keep a job past its deadline,
-// throws core::PoolFull at once (the handler answers 503 with Retry-After).
+// worker's way into it. A full queue throws core::PoolFull at once (the handler answers 503
+// with Retry-After); a queued job whose deadline came too near is dropped (TimeoutError).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -19,9 +19,9 @@ using Clock = std::chrono::steady_clock;
 class Hasher {
  public:
   virtual ~Hasher() = default;
-  /// True when hashing submitted now would be refused (queue full) or could not finish by
-  /// `deadline`: lets a caller refuse before doing anything else.
-  virtual bool overloaded(Clock::time_point deadline) const { return false; }
+  /// True when hashing submitted now would be refused (queue full): lets a caller refuse before
+  /// doing anything else.
+  virtual bool saturated() const { return false; }
   /// password::verify, off the loop. Throws core::TimeoutError if it cannot finish by `deadline`.
   virtual core::Task<bool> verify(std::string password, std::string hash, Clock::time_point deadline) = 0;
   /// password::hash (argon2id), off the loop.
@@ -29,29 +29,24 @@ class Hasher {
 };
 
 /// The hashing threads and their queue, plus what a job typically costs (a running average of
-/// measured ones). With it a job is refused at once when the queue ahead of it would keep it
-/// past its deadline, and a queued job whose deadline came too near is dropped rather than run
-/// for an awaiter that will have given up by the time it ends: under overload the excess gets
-/// a quick 503, and the hashing that is done is for clients still waiting.
+/// measured ones): a queued job whose deadline is nearer than that when its turn comes is
+/// dropped rather than run for an awaiter that will have given up by the time it ends, so under
+/// overload the threads work only for clients still waiting. (Refusing at submit time when the
+/// queue looks too slow was tried and dropped: instant 503s invite instant retries, whose CPU
+/// slows the hashing, which makes the queue look slower still.)
 class HashPool {
  public:
-  HashPool(std::size_t threads, std::size_t queue)
-      : threads_("hash", threads, queue), thread_count_(threads == 0 ? 1 : threads) {}
+  HashPool(std::size_t threads, std::size_t queue) : threads_("hash", threads, queue) {}
   core::ThreadPool& threads() noexcept { return threads_; }
   const core::ThreadPool& threads() const noexcept { return threads_; }
   std::chrono::microseconds typical_cost() const noexcept {
     return std::chrono::microseconds(typical_us_.load(std::memory_order_relaxed));
   }
   void record_cost(std::chrono::microseconds took) noexcept;
-  /// When a job submitted now would likely be done: the queue ahead of it, spread over the
-  /// threads, then itself.
-  Clock::time_point expected_finish() const;
-  /// Queue full, or expected_finish() past `deadline`.
-  bool overloaded(Clock::time_point deadline) const;
+  bool full() const { return threads_.queued() >= threads_.capacity(); }
 
  private:
   core::ThreadPool threads_;
-  std::size_t thread_count_;
   std::atomic<std::int64_t> typical_us_{0};
 };
 
@@ -67,7 +62,7 @@ class PooledHasher final : public Hasher {
   PooledHasher& operator=(const PooledHasher&) = delete;
 
   void close() noexcept;
-  bool overloaded(Clock::time_point deadline) const override { return pool_->overloaded(deadline); }
+  bool saturated() const override { return pool_->full(); }
   core::Task<bool> verify(std::string password, std::string hash, Clock::time_point deadline) override;
   core::Task<std::string> hash(std::string password, Clock::time_point deadline) override;
 

@@ -24,7 +24,7 @@ core::Task<void> upgrade_hash(Credentials c, std::int64_t id, std::string old_ha
 
 core::Task<std::optional<User>> check_credentials(Credentials c, std::string email, std::string password) {
   // Overloaded: say so before spending a query on a login that cannot be checked now.
-  if (c.hasher.overloaded(c.deadline)) throw core::PoolFull("hash");
+  if (c.hasher.saturated()) throw core::PoolFull("hash");
   std::optional<StoredUser> found = co_await c.users.find_by_email(std::move(email));
   if (!found) {
     co_await c.hasher.verify(std::move(password), c.dummy_hash, c.deadline);

@@ -24,7 +24,7 @@ struct Credentials {
 
 /// The user when email and password match an active user; nullopt otherwise. Throws what the
 /// store and the hasher throw (pg errors, core::PoolFull, core::TimeoutError, core::Cancelled);
-/// an overloaded hasher is refused (PoolFull) before the database is asked. A failed hash upgrade does not
+/// a saturated hasher is refused (PoolFull) before the database is asked. A failed hash upgrade does not
 /// fail the login: it is logged and tried again on the next one.
 core::Task<std::optional<User>> check_credentials(Credentials c, std::string email, std::string password);
 
