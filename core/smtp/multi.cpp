@@ -25,8 +25,14 @@ struct Multi::SocketWatch {
   uv_poll_t* poll;
 };
 
-Multi::Multi(std::size_t max_connections) : loop_(&Loop::current()) {
+Multi::Multi(std::size_t max_connections, std::atomic<std::int64_t>* longest_stall_us, Done done,
+             void* done_arg)
+    : loop_(&Loop::current()),
+      longest_stall_us_(longest_stall_us),
+      done_(done),
+      done_arg_(done_arg) {
   global_init();
+  note_curl_thread();
   multi_ = curl_multi_init();
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Multi::on_socket);
@@ -42,6 +48,7 @@ Multi::Multi(std::size_t max_connections) : loop_(&Loop::current()) {
 }
 
 Multi::~Multi() {
+  note_curl_thread();
   // Closing the cached connections calls back on_socket / on_close_socket: they still work.
   curl_multi_cleanup(multi_);
   while (!watches_.empty()) unwatch(watches_.begin()->second);
@@ -57,9 +64,17 @@ void Multi::prepare(CURL* easy) noexcept {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 }
 
-Multi::Perform Multi::perform(CURL* easy) noexcept { return Perform(this, easy); }
+CURLMcode Multi::add(CURL* easy, void* priv) noexcept {
+  note_curl_thread();
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, priv);
+  auto start = std::chrono::steady_clock::now();
+  CURLMcode rc = curl_multi_add_handle(multi_, easy);
+  note_stall(start);
+  return rc;
+}
 
 int Multi::on_socket(CURL*, curl_socket_t fd, int what, void* self, void* watch) {
+  note_curl_thread();
   auto* m = static_cast<Multi*>(self);
   auto* w = static_cast<SocketWatch*>(watch);
   if (what == CURL_POLL_REMOVE) {
@@ -99,6 +114,7 @@ void Multi::unwatch(SocketWatch* w) noexcept {
 }
 
 int Multi::on_close_socket(void* self, curl_socket_t fd) {
+  note_curl_thread();
   // Never close a polled fd: stop its poll first (curl normally said REMOVE already).
   auto* m = static_cast<Multi*>(self);
   if (auto it = m->watches_.find(fd); it != m->watches_.end()) {
@@ -109,6 +125,7 @@ int Multi::on_close_socket(void* self, curl_socket_t fd) {
 }
 
 int Multi::on_timer_change(CURLM*, long timeout_ms, void* self) {
+  note_curl_thread();
   auto* m = static_cast<Multi*>(self);
   if (timeout_ms < 0) {
     uv_timer_stop(m->timer_);
@@ -124,7 +141,7 @@ void Multi::on_timer(uv_timer_t* timer) {
   auto* m = static_cast<Multi*>(timer->data);
   if (m == nullptr) return;
   m->socket_action(CURL_SOCKET_TIMEOUT, 0);
-  m->resume_finished();
+  m->report_finished();
 }
 
 void Multi::on_poll(uv_poll_t* poll, int status, int events) {
@@ -139,10 +156,11 @@ void Multi::on_poll(uv_poll_t* poll, int status, int events) {
     if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
   }
   m->socket_action(w->fd, flags);
-  m->resume_finished();
+  m->report_finished();
 }
 
 void Multi::socket_action(curl_socket_t fd, int flags) noexcept {
+  note_curl_thread();
   int running = 0;
   auto start = std::chrono::steady_clock::now();
   curl_multi_socket_action(multi_, fd, flags, &running);
@@ -150,54 +168,30 @@ void Multi::socket_action(curl_socket_t fd, int flags) noexcept {
 }
 
 void Multi::note_stall(std::chrono::steady_clock::time_point start) noexcept {
+  if (longest_stall_us_ == nullptr) return;
   auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - start);
-  if (took > longest_stall_) longest_stall_ = took;
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+  // Only this (the SMTP) thread writes; others read.
+  if (took > longest_stall_us_->load(std::memory_order_relaxed)) {
+    longest_stall_us_->store(took, std::memory_order_relaxed);
+  }
 }
 
-void Multi::resume_finished() noexcept {
+void Multi::report_finished() noexcept {
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
     if (msg->msg != CURLMSG_DONE) continue;
     CURL* easy = msg->easy_handle;
     CURLcode result = msg->data.result;  // msg dies with curl_multi_remove_handle
-    Perform* p = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &p);
-    if (p) p->finish(result);
-    else curl_multi_remove_handle(multi_, easy);
+    void* priv = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+    finish(easy, result);
+    if (priv) done_(done_arg_, easy, priv, result);
   }
 }
 
-// --- Perform ---------------------------------------------------------------------------
-
-// libcurl's SMTP "done" step waits for the reply to the end of DATA with a blocking poll, and
-// a handle removed mid-transaction runs that step too (curl issue #4015): it would wait for a
-// reply that never comes, up to the transfer's timeout, inside the loop. A 1 ms timeout makes
-// that wait give up at once; the connection is closed, never reused.
-void Multi::abort(CURL* easy) noexcept {
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 1L);
-  curl_multi_remove_handle(multi_, easy);
-}
-
-Multi::Perform::~Perform() {
-  if (added_) multi_->abort(easy_);
-}
-
-bool Multi::Perform::start(std::coroutine_handle<> h, CancelToken* token) {
-  if (token && token->cancelled()) {
-    cancelled_ = true;
-    return false;
-  }
-  curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
-  add_error_ = curl_multi_add_handle(multi_->multi_, easy_);
-  if (add_error_ != CURLM_OK) return false;
-  added_ = true;
-  h_ = h;
-  sub_.subscribe(token, &Perform::on_cancel, this);
-  return true;
-}
-
-void Multi::Perform::finish(CURLcode result) noexcept {
+void Multi::finish(CURL* easy, CURLcode result) noexcept {
   // A transfer that timed out must not leave its connection in the cache. When libcurl's
   // blocking wait for the reply to the end of DATA gives up, it keeps the connection although
   // that reply is still owed: the next transaction on it would read it as the answer to its
@@ -206,39 +200,53 @@ void Multi::Perform::finish(CURLcode result) noexcept {
   // dead: never reused, closed without QUIT. (ACTIVESOCKET only answers while in the multi.)
   if (result == CURLE_OPERATION_TIMEDOUT) {
     curl_socket_t fd = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(easy_, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+    if (curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
         fd != CURL_SOCKET_BAD) {
       ::shutdown(fd, SHUT_RDWR);
     }
   }
   auto start = std::chrono::steady_clock::now();
-  curl_multi_remove_handle(multi_->multi_, easy_);
-  multi_->note_stall(start);
-  added_ = false;
-  sub_.reset();
-  result_ = result;
-  // On the next turn: never resume user code from inside the multi's callbacks.
-  multi_->loop_->defer(h_);
+  curl_multi_remove_handle(multi_, easy);
+  note_stall(start);
 }
 
-void Multi::Perform::on_cancel(void* self) {
-  auto* p = static_cast<Perform*>(self);
-  if (!p->added_) return;
-  // Out of the multi now: curl drops the half-done connection, and the awaiter resumes at
-  // once instead of when the server answers or the transfer times out.
-  p->multi_->abort(p->easy_);
-  p->added_ = false;
-  p->cancelled_ = true;
-  p->multi_->loop_->defer(p->h_);
+// libcurl's SMTP "done" step waits for the reply to the end of DATA with a blocking poll, and
+// a handle removed mid-transaction runs that step too (curl issue #4015): it would wait for a
+// reply that never comes, up to the transfer's timeout. A 1 ms timeout makes that wait give up
+// at once; the connection is closed, never reused.
+void Multi::abort(CURL* easy) noexcept {
+  note_curl_thread();
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 1L);
+  auto start = std::chrono::steady_clock::now();
+  curl_multi_remove_handle(multi_, easy);
+  note_stall(start);
 }
 
-CURLcode Multi::Perform::await_resume() const {
-  if (cancelled_) throw Cancelled();
-  if (add_error_ != CURLM_OK) {
-    throw std::runtime_error(std::string("curl_multi_add_handle: ") +
-                             curl_multi_strerror(add_error_));
+// --- which threads ran curl ------------------------------------------------------------------
+
+namespace {
+std::mutex curl_threads_mu;
+std::vector<std::thread::id>& curl_thread_list() {
+  static auto* list = new std::vector<std::thread::id>();  // never destroyed: any thread may ask
+  return *list;
+}
+}  // namespace
+
+void note_curl_thread() noexcept {
+  thread_local bool noted = false;
+  if (noted) return;
+  noted = true;
+  try {
+    std::lock_guard lock(curl_threads_mu);
+    curl_thread_list().push_back(std::this_thread::get_id());
+  } catch (...) {
+    // bookkeeping only
   }
-  return result_;
+}
+
+std::vector<std::thread::id> curl_threads() {
+  std::lock_guard lock(curl_threads_mu);
+  return curl_thread_list();
 }
 
 }  // namespace core::smtp::detail

@@ -1,24 +1,33 @@
 #pragma once
 // libcurl's multi interface driven by the calling thread's core::Loop: one uv_poll_t per
 // socket curl asks us to watch, one uv_timer_t for curl's timeout, and curl_multi_info_read
-// to resume the coroutine awaiting each finished transfer. Private to core/smtp.
+// to report each finished transfer. Private to core/smtp; it runs only on the SMTP thread
+// (core/smtp/thread.hpp), never on a worker's loop.
 #include <uv.h>
 
+#include <atomic>
 #include <chrono>
-#include <coroutine>
 #include <cstddef>
+#include <cstdint>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "core/runtime/loop.hpp"
-#include "core/runtime/task.hpp"
 #include "core/smtp/wrappers.hpp"
 
 namespace core::smtp::detail {
 
 class Multi {
  public:
+  /// Called once per finished transfer, after its handle left the multi, with the handle's
+  /// CURLOPT_PRIVATE. Runs inside the multi's callbacks: it must not destroy the Multi.
+  using Done = void (*)(void* arg, CURL* easy, void* priv, CURLcode result);
+
   /// `max_connections`: per host, and the size of the connection cache (kept-alive ones).
-  explicit Multi(std::size_t max_connections);
+  /// `longest_stall_us` (may be null) receives the longest single call into libcurl.
+  Multi(std::size_t max_connections, std::atomic<std::int64_t>* longest_stall_us, Done done,
+        void* done_arg);
   /// No transfer may be in flight. Closes the cached connections.
   ~Multi();
   Multi(const Multi&) = delete;
@@ -27,13 +36,12 @@ class Multi {
   /// Sets what every easy handle needs to run here (call after each curl_easy_reset).
   void prepare(CURL* easy) noexcept;
 
-  class Perform;
-  /// `CURLcode rc = co_await multi.perform(easy);` runs the transfer. A cancelled awaiting
-  /// chain takes the handle out of the multi at once and gets core::Cancelled.
-  Perform perform(CURL* easy) noexcept;
+  /// Starts a transfer; `done` reports its end (never from inside this call).
+  CURLMcode add(CURL* easy, void* priv) noexcept;
 
-  /// The longest single call into libcurl so far: how long the loop was held at most.
-  std::chrono::microseconds longest_stall() const noexcept { return longest_stall_; }
+  /// Takes an unfinished transfer out at once (no `done` for it): curl drops its half-done
+  /// connection. Never waits for the relay.
+  void abort(CURL* easy) noexcept;
 
  private:
   struct SocketWatch;
@@ -47,46 +55,23 @@ class Multi {
   int watch(curl_socket_t fd, int what, SocketWatch* existing);
   void unwatch(SocketWatch* w) noexcept;
   void socket_action(curl_socket_t fd, int flags) noexcept;
-  void abort(CURL* easy) noexcept;
+  void finish(CURL* easy, CURLcode result) noexcept;
   void note_stall(std::chrono::steady_clock::time_point start) noexcept;
-  void resume_finished() noexcept;
+  void report_finished() noexcept;
 
   Loop* loop_;
   CURLM* multi_;
   uv_timer_t* timer_;
   std::unordered_map<curl_socket_t, SocketWatch*> watches_;
-  std::chrono::microseconds longest_stall_{0};
+  std::atomic<std::int64_t>* longest_stall_us_;
+  Done done_;
+  void* done_arg_;
 };
 
-class Multi::Perform {
- public:
-  Perform(Multi* multi, CURL* easy) noexcept : multi_(multi), easy_(easy) {}
-  /// A frame destroyed while suspended here still takes its handle out of the multi.
-  ~Perform();
-  Perform(const Perform&) = delete;
-  Perform& operator=(const Perform&) = delete;
-
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  bool await_suspend(std::coroutine_handle<P> h) {
-    return start(h, core::detail::token_of(h));
-  }
-  CURLcode await_resume() const;
-
- private:
-  friend class Multi;
-  bool start(std::coroutine_handle<> h, CancelToken* token);
-  void finish(CURLcode result) noexcept;
-  static void on_cancel(void* self);
-
-  Multi* multi_;
-  CURL* easy_;
-  std::coroutine_handle<> h_;
-  CURLcode result_ = CURLE_OK;
-  CURLMcode add_error_ = CURLM_OK;
-  bool added_ = false;
-  bool cancelled_ = false;
-  CancelToken::Subscription sub_;
-};
+/// Records that the calling thread runs libcurl code for this driver (cheap after the first
+/// call on a thread). Every entry into libcurl and every libcurl callback calls it.
+void note_curl_thread() noexcept;
+/// Every thread that ever ran libcurl code for this driver: only SMTP threads, never a worker.
+std::vector<std::thread::id> curl_threads();
 
 }  // namespace core::smtp::detail

@@ -32,9 +32,13 @@ struct SmtpOptions {
   std::string helo_domain;
   /// Whole-send deadline: waiting for a connection, connect, TLS, AUTH and the transaction.
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
-  /// Connections to the relay at most; kept open between sends and reused. More concurrent
-  /// sends wait inside libcurl for one to come free (within their deadline).
+  /// Connections to the relay at most, for the whole process: every Client with equal options
+  /// shares one connection cache on the SMTP thread. Kept open between sends and reused; more
+  /// concurrent sends wait inside libcurl for one to come free (within their deadline).
   std::size_t max_connections = 8;
+  /// Sends queued for or running on the SMTP thread at most (all Clients with equal options
+  /// together); one more fails at once with core::PoolFull (503 with Retry-After).
+  std::size_t queue_capacity = 1024;
 };
 
 }  // namespace core::smtp
