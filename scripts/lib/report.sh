@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Test suite bookkeeping for scripts/test: runs a suite, shows its output, and adds its
 # passed/failed counts to the totals printed by report_summary as "N passed, N failed".
 
