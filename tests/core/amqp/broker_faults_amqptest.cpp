@@ -13,6 +13,7 @@
 
 #include "core/amqp/error.hpp"
 #include "core/runtime/run.hpp"
+#include "tests/support/repo_root.hpp"
 #include "core/runtime/spawn.hpp"
 #include "tests/core/amqp/amqp_test_support.hpp"
 
@@ -22,7 +23,7 @@ using core::Task;
 using namespace std::chrono_literals;
 
 std::filesystem::path repo_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+  return test_support::repo_root();
 }
 
 const char* profile() {

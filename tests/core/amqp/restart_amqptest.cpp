@@ -11,6 +11,7 @@
 
 #include "core/amqp/error.hpp"
 #include "core/runtime/run.hpp"
+#include "tests/support/repo_root.hpp"
 #include "core/runtime/spawn.hpp"
 #include "tests/core/amqp/amqp_test_support.hpp"
 
@@ -23,7 +24,7 @@ using namespace std::chrono_literals;
 
 // tests/core/amqp/<this file> -> the repository root.
 std::filesystem::path servers_script() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
+  return test_support::repo_root() /
          "scripts" / "servers";
 }
 

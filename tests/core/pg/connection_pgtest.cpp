@@ -5,6 +5,7 @@
 #include "core/pg/connection.hpp"
 #include "core/runtime/thread_pool.hpp"
 #include "tests/core/pg/pg_test_support.hpp"
+#include "tests/support/repo_root.hpp"
 
 namespace {
 
@@ -94,12 +95,7 @@ std::string restart_command() {
   if (const char* cmd = std::getenv("PG_RESTART_CMD")) return cmd;
   const char* profile = std::getenv("MS_PROFILE");
   if (!profile) return "";
-  std::filesystem::path root;
-  if (const char* r = std::getenv("REPO_ROOT"))
-    root = r;
-  else
-    root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-  auto script = root / "scripts" / "servers";
+  auto script = test_support::repo_root() / "scripts" / "servers";
   if (!std::filesystem::exists(script)) return "";
   return script.string() + " restart postgres --profile " + profile + " >/dev/null 2>&1";
 }
