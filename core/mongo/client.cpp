@@ -6,7 +6,6 @@
 
 #include "core/log/log.hpp"
 #include "core/mongo/bson_json.hpp"
-#include "core/mongo/offload.hpp"
 #include "core/mongo/operations.hpp"
 #include "core/mongo/wrappers.hpp"
 #include "core/runtime/thread_pool.hpp"
@@ -72,7 +71,7 @@ detail::UriPtr make_uri(const Options& o) {
 // Runs fn on the pool and bounds the wait by the client's deadline.
 template <class R, class F>
 Task<R> offload(ThreadPool* pool, F fn) {
-  co_return co_await detail::call(*pool, std::move(fn));
+  co_return co_await pool->run(std::move(fn));
 }
 
 template <class R, class F>
