@@ -82,7 +82,7 @@ ms_service_start() {
   mapfile -t vars < <(ms_service_env "$name")
   env "${vars[@]}" "$bin" >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$PID_DIR/$name.pid"
-  ms_wait_until 20 "$name" "$LOG_DIR/$name.log" curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"
+  ms_wait_until 20 "$name" "$LOG_DIR/$name.log" curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"
 }
 
 # ms_service_stop NAME: SIGTERM (drain), then SIGKILL after the grace period.
