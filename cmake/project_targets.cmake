@@ -13,18 +13,26 @@ function(add_service name dir)
   else()
     target_link_libraries(${name}_lib INTERFACE core)
   endif()
-  # A service's static/ folder is compiled in: <name>_assets() in the generated source.
-  if(EXISTS ${dir}/static)
-    file(GLOB_RECURSE assets CONFIGURE_DEPENDS ${dir}/static/*)
-    set(generated ${CMAKE_BINARY_DIR}/generated/${name}_assets.cpp)
-    add_custom_command(OUTPUT ${generated}
-      COMMAND ${CMAKE_COMMAND} -DOUT=${generated} -DNAME=${name}_assets "-DFILES=${assets}"
-              -DBASE=${dir}/static -P ${CMAKE_SOURCE_DIR}/cmake/embed_assets.cmake
-      DEPENDS ${assets} ${CMAKE_SOURCE_DIR}/cmake/embed_assets.cmake
-      VERBATIM
-      COMMENT "Embedding ${name}/static")
-    target_sources(${name}_lib PRIVATE ${generated})
-  endif()
+  # A service's static/ and templates/ folders are compiled in: <name>_assets() and
+  # <name>_templates() in generated sources.
+  foreach(kind static templates)
+    if(EXISTS ${dir}/${kind})
+      if(kind STREQUAL "static")
+        set(symbol ${name}_assets)
+      else()
+        set(symbol ${name}_templates)
+      endif()
+      file(GLOB_RECURSE files CONFIGURE_DEPENDS ${dir}/${kind}/*)
+      set(generated ${CMAKE_BINARY_DIR}/generated/${symbol}.cpp)
+      add_custom_command(OUTPUT ${generated}
+        COMMAND ${CMAKE_COMMAND} -DOUT=${generated} -DNAME=${symbol} "-DFILES=${files}"
+                -DBASE=${dir}/${kind} -P ${CMAKE_SOURCE_DIR}/cmake/embed_assets.cmake
+        DEPENDS ${files} ${CMAKE_SOURCE_DIR}/cmake/embed_assets.cmake
+        VERBATIM
+        COMMENT "Embedding ${name}/${kind}")
+      target_sources(${name}_lib PRIVATE ${generated})
+    endif()
+  endforeach()
   add_executable(${name} ${dir}/main.cpp)
   target_compile_options(${name} PRIVATE ${PROJECT_WARNINGS})
   target_link_libraries(${name} PRIVATE ${name}_lib)

@@ -1,0 +1,25 @@
+#pragma once
+// The mail service's API: POST /send {"from","to","subject","message"} -> 202 "sent to <to>".
+#include "core/service/app.hpp"
+#include "core/smtp/client.hpp"
+#include "services/mail/composer.hpp"
+
+namespace mail {
+
+struct Settings {
+  core::smtp::SmtpOptions smtp;  // MAIL_HOST, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_ENCRYPTION, MAIL_CA_FILE
+  Policy policy;
+  core::Duration timeout;        // DOWNSTREAM_TIMEOUT
+};
+
+Settings read_settings(core::service::App& app);
+
+/// The answer for a failed send: 503 (relay unreachable or busy), 504 (deadline), 502 (refused).
+core::http::Response send_failure(const std::exception_ptr& error);
+
+core::Task<core::http::Response> send(const Composer* composer, core::smtp::Client* client, core::Duration timeout,
+                                      core::http::Context& ctx);
+
+void register_routes(core::service::App& app, const Settings& settings);
+
+}  // namespace mail

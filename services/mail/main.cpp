@@ -1,0 +1,8 @@
+#include "core/service/app.hpp"
+#include "services/mail/handlers.hpp"
+
+int main(int argc, char** argv) {
+  core::service::App app("mail", 8084, argc, argv);
+  mail::register_routes(app, mail::read_settings(app));
+  return app.run();
+}
