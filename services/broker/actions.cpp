@@ -1,7 +1,6 @@
 #include "services/broker/actions.hpp"
 
 #include "core/http/json_io.hpp"
-#include "core/amqp/error.hpp"
 #include "core/log/log.hpp"
 #include "wire/json/envelope.hpp"
 
@@ -70,9 +69,7 @@ core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPaylo
   } catch (...) {
     error = std::current_exception();
   }
-  Failure f = classify(error);
-  if (f != Failure::bad_reply) s->logger.breaker.failure();
-  co_return failure_response("logger", f);
+  co_return failed_call(&s->logger, error);
 }
 
 core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayload p, std::string request_id) {
@@ -89,26 +86,10 @@ core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayl
     co_return core::http::write_json(202, "logged via RabbitMQ");
   } catch (const core::Cancelled&) {
     throw;
-  } catch (const core::amqp::Unroutable& e) {
-    core::log::error("log message unroutable: {}", e.what());
-    co_return failure_response("RabbitMQ", Failure::bad_reply);
-  } catch (const core::amqp::Blocked&) {
-    co_return failure_response("RabbitMQ", Failure::unavailable);
-  } catch (const core::amqp::Nacked&) {
-    co_return failure_response("RabbitMQ", Failure::unavailable);
   } catch (...) {
     error = std::current_exception();
   }
-  Failure f = classify(error);
-  try {
-    std::rethrow_exception(error);
-  } catch (const core::amqp::ConnectionError& e) {
-    f = Failure::unavailable;
-    core::log::warn("publish failed: {}", e.what());
-  } catch (...) {
-  }
-  if (f != Failure::bad_reply) s->rabbit.breaker.failure();
-  co_return failure_response("RabbitMQ", f);
+  co_return failed_call(&s->rabbit, error);
 }
 
 core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id) {

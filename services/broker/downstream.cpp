@@ -1,5 +1,6 @@
 #include "services/broker/downstream.hpp"
 
+#include "core/amqp/error.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/net/tcp_stream.hpp"
@@ -32,9 +33,27 @@ Failure classify(const std::exception_ptr& error) {
     return Failure::unavailable;
   } catch (const core::PoolFull&) {
     return Failure::unavailable;
+  } catch (const core::amqp::ConnectionError&) {
+    return Failure::unavailable;
+  } catch (const core::amqp::Blocked&) {
+    return Failure::unavailable;  // a resource alarm: answer at once rather than wait
+  } catch (const core::amqp::Nacked&) {
+    return Failure::unavailable;
   } catch (...) {
-    return Failure::bad_reply;
+    return Failure::bad_reply;  // unroutable, malformed reply, protocol error
   }
+}
+
+core::http::Response failed_call(Downstream* downstream, const std::exception_ptr& error) {
+  Failure f = classify(error);
+  if (f != Failure::bad_reply) downstream->breaker.failure();
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    core::log::warn("{} call failed: {}", downstream->name, e.what());
+  } catch (...) {
+  }
+  return failure_response(downstream->name, f);
 }
 
 core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downstream,
@@ -54,14 +73,7 @@ core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downst
   } catch (...) {
     error = std::current_exception();
   }
-  Failure f = classify(error);
-  if (f != Failure::bad_reply) downstream->breaker.failure();
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    core::log::warn("{} call failed: {}", downstream->name, e.what());
-  }
-  co_return HttpOutcome{false, failure_response(downstream->name, f)};
+  co_return HttpOutcome{false, failed_call(downstream, error)};
 }
 
 }  // namespace broker

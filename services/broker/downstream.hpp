@@ -16,7 +16,7 @@ enum class Failure { unavailable, timed_out, bad_reply };
 /// The broker's answer for a failed call to service `name`.
 core::http::Response failure_response(std::string_view name, Failure failure);
 
-/// Classifies an exception thrown by a downstream call.
+/// Classifies an exception thrown by a downstream call (HTTP, RPC or AMQP).
 Failure classify(const std::exception_ptr& error);
 
 /// One downstream service as seen from one worker.
@@ -24,6 +24,10 @@ struct Downstream {
   std::string name;  // "auth", "logger", "mail"
   core::service::CircuitBreaker breaker;
 };
+
+/// Logs a failed call, counts it against the downstream's breaker (unless the service
+/// answered, badly) and returns the answer to send.
+core::http::Response failed_call(Downstream* downstream, const std::exception_ptr& error);
 
 /// Outcome of an HTTP call: the upstream response, or the failure answer to send instead.
 struct HttpOutcome {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <strings.h>
 
+#include <optional>
+
 #include "wire/json/escape.hpp"
 #include "wire/json/value.hpp"
 #include "wire/rpc/json_splitter.hpp"
@@ -71,26 +73,50 @@ void read_meta(const Value& meta, Payload* p) {
   if (auto s = meta.get("traceparent").as_string()) p->traceparent.assign(*s);
 }
 
-class JsonServerCodec final : public ServerCodec {
- public:
-  explicit JsonServerCodec(std::size_t max_frame) : splitter_(max_frame) {}
+/// What both directions share: splitting the stream into JSON objects, parsing one, and the
+/// "a message is waiting" / "the stream failed" states.
+struct JsonStream {
+  explicit JsonStream(std::size_t max_frame) : splitter(max_frame) {}
 
-  DecodeProgress feed(std::string_view data) override {
-    if (failed_) return {DecodeStatus::error, 0};
-    if (ready_) return {DecodeStatus::message, 0};
-    std::size_t pos = 0;
+  /// The next object in data, or (returned) the progress to report when there is none.
+  std::optional<DecodeProgress> next(std::string_view data, std::size_t* pos, Value* message) {
+    if (failed) return DecodeProgress{DecodeStatus::error, 0};
+    if (ready) return DecodeProgress{DecodeStatus::message, 0};
     std::string_view frame;
-    switch (splitter_.next(data, &pos, &frame)) {
+    switch (splitter.next(data, pos, &frame)) {
       case detail::SplitStep::need_more:
-        return {DecodeStatus::need_more, pos};
+        return DecodeProgress{DecodeStatus::need_more, *pos};
       case detail::SplitStep::error:
-        return fail(splitter_.error(), pos);
+        return fail(splitter.error(), *pos);
       case detail::SplitStep::frame:
         break;
     }
     auto parsed = wire::json::parse(frame);
-    if (!parsed) return fail("jsonrpc: " + parsed.error().message, pos);
-    const Value& req = parsed.value();
+    if (!parsed) return fail("jsonrpc: " + parsed.error().message, *pos);
+    *message = std::move(parsed).value();
+    return std::nullopt;
+  }
+
+  DecodeProgress fail(std::string why, std::size_t pos) {
+    failed = true;
+    error = std::move(why);
+    return {DecodeStatus::error, pos};
+  }
+
+  detail::JsonSplitter splitter;
+  bool ready = false;
+  bool failed = false;
+  std::string error;
+};
+
+class JsonServerCodec final : public ServerCodec {
+ public:
+  explicit JsonServerCodec(std::size_t max_frame) : stream_(max_frame) {}
+
+  DecodeProgress feed(std::string_view data) override {
+    std::size_t pos = 0;
+    Value req;
+    if (auto early = stream_.next(data, &pos, &req)) return *early;
     call_ = Call{};
     Value id = req.get("id");
     call_.reply_to.json_id = id.present() ? id.dump() : "null";
@@ -108,17 +134,17 @@ class JsonServerCodec final : public ServerCodec {
       call_.error = e.what();
     }
     read_meta(req.get("meta"), &call_.payload);
-    ready_ = true;
+    stream_.ready = true;
     return {DecodeStatus::message, pos};
   }
 
   Call take() override {
-    ready_ = false;
+    stream_.ready = false;
     return std::move(call_);
   }
 
-  bool partial() const noexcept override { return splitter_.partial(); }
-  const std::string& error() const noexcept override { return error_; }
+  bool partial() const noexcept override { return stream_.splitter.partial(); }
+  const std::string& error() const noexcept override { return stream_.error; }
   // The object did not parse, so its id is unknown: JSON-RPC answers with a null id.
   std::optional<ReplyTo> error_reply_to() const override { return ReplyTo{}; }
 
@@ -139,22 +165,15 @@ class JsonServerCodec final : public ServerCodec {
   }
 
  private:
-  DecodeProgress fail(std::string why, std::size_t pos) {
-    failed_ = true;
-    error_ = std::move(why);
-    return {DecodeStatus::error, pos};
-  }
+  DecodeProgress fail(std::string why, std::size_t pos) { return stream_.fail(std::move(why), pos); }
 
-  detail::JsonSplitter splitter_;
+  JsonStream stream_;
   Call call_;
-  bool ready_ = false;
-  bool failed_ = false;
-  std::string error_;
 };
 
 class JsonClientCodec final : public ClientCodec {
  public:
-  explicit JsonClientCodec(std::size_t max_frame) : splitter_(max_frame) {}
+  explicit JsonClientCodec(std::size_t max_frame) : stream_(max_frame) {}
 
   void encode_call(std::string& out, std::string_view method, std::uint64_t seq,
                    const Payload& payload) override {
@@ -185,21 +204,9 @@ class JsonClientCodec final : public ClientCodec {
   }
 
   DecodeProgress feed(std::string_view data) override {
-    if (failed_) return {DecodeStatus::error, 0};
-    if (ready_) return {DecodeStatus::message, 0};
     std::size_t pos = 0;
-    std::string_view frame;
-    switch (splitter_.next(data, &pos, &frame)) {
-      case detail::SplitStep::need_more:
-        return {DecodeStatus::need_more, pos};
-      case detail::SplitStep::error:
-        return fail(splitter_.error(), pos);
-      case detail::SplitStep::frame:
-        break;
-    }
-    auto parsed = wire::json::parse(frame);
-    if (!parsed) return fail("jsonrpc: " + parsed.error().message, pos);
-    const Value& resp = parsed.value();
+    Value resp;
+    if (auto early = stream_.next(data, &pos, &resp)) return *early;
     // We send integer ids only; anything else cannot be matched to a call.
     auto id = resp.get("id").as_int();
     if (!id || *id < 0) return fail("jsonrpc: reply without a valid id", pos);
@@ -220,30 +227,23 @@ class JsonClientCodec final : public ClientCodec {
       reply_.outcome = Reply::Outcome::malformed;
       reply_.text = fmt::format("jsonrpc: reply result is {}, not a string", json_kind(result));
     }
-    ready_ = true;
+    stream_.ready = true;
     return {DecodeStatus::message, pos};
   }
 
   Reply take() override {
-    ready_ = false;
+    stream_.ready = false;
     return std::move(reply_);
   }
 
-  bool partial() const noexcept override { return splitter_.partial(); }
-  const std::string& error() const noexcept override { return error_; }
+  bool partial() const noexcept override { return stream_.splitter.partial(); }
+  const std::string& error() const noexcept override { return stream_.error; }
 
  private:
-  DecodeProgress fail(std::string why, std::size_t pos) {
-    failed_ = true;
-    error_ = std::move(why);
-    return {DecodeStatus::error, pos};
-  }
+  DecodeProgress fail(std::string why, std::size_t pos) { return stream_.fail(std::move(why), pos); }
 
-  detail::JsonSplitter splitter_;
+  JsonStream stream_;
   Reply reply_;
-  bool ready_ = false;
-  bool failed_ = false;
-  std::string error_;
 };
 
 }  // namespace
