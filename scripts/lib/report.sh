@@ -6,7 +6,7 @@ REPORT_PASSED=0
 REPORT_FAILED=0
 REPORT_SUITES=()
 
-# report_run NAME KIND CMD...: KIND is ctest or gotest (how to read the counts).
+# report_run NAME KIND CMD...: KIND is ctest, gotest, counts or build (how to read the counts).
 report_run() {
   local name=$1 kind=$2
   shift 2
@@ -34,6 +34,15 @@ report_run() {
       ;;
     build)
       ((rc == 0)) && passed=0
+      ;;
+    counts)
+      # a script that ends with its own "N passed, N failed" line (scripts/smoke)
+      local line
+      line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1 || true)
+      if [[ -n $line ]]; then
+        passed=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+        failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+      fi
       ;;
     gotest)
       passed=$(grep -cE '^\s*--- PASS' "$log" || true)
