@@ -281,7 +281,11 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
         if (peer.empty()) peer = stream.peer();
         ctx.peer = peer;
         c->busy = true;
+        // A client that hangs up while its request runs cancels it: the handler's waits end
+        // with Cancelled and the resources go back; committed work is not recalled.
+        stream.cancel_on_hangup(&c->token);
         Response resp = co_await srv->dispatch(ctx);
+        stream.cancel_on_hangup(nullptr);
         if (!c->server) co_return;  // the server is gone
         bool keep = ctx.request.keep_alive && !srv->draining_;
         wire::http::serialize_response(resp, out, keep, http_date(), ctx.request.method == "HEAD",

@@ -49,10 +49,12 @@ void StreamState::start_reading() {
           s->eof = true;
           uv_read_stop(st);
           s->reading = false;
+          if (!s->reader) return s->on_closed_by_peer();
         } else if (n < 0) {
           s->read_error = static_cast<int>(n);
           uv_read_stop(st);
           s->reading = false;
+          if (!s->reader) return s->on_closed_by_peer();
         } else {
           return;  // n == 0: EAGAIN, nothing happened
         }
@@ -73,6 +75,16 @@ void StreamState::abort(int err) {
     timer = nullptr;
   }
   if (!closing()) uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_closed);
+}
+
+void StreamState::on_closed_by_peer() {
+  if (CancelToken* t = std::exchange(hangup, nullptr)) t->cancel();
+}
+
+void TcpStream::cancel_on_hangup(CancelToken* token) noexcept {
+  if (!s_) return;
+  s_->hangup = token;
+  if (token && (s_->eof || s_->read_error)) s_->on_closed_by_peer();
 }
 
 void StreamState::wake_reader(int outcome) {

@@ -44,6 +44,11 @@ class TcpStream {
   /// Writes all of data. The bytes must stay alive until the await completes.
   WriteAwaiter write(std::string_view data, Duration timeout = Duration{0});
 
+  /// While set, a peer that closes or resets its side (seen by the background read that stays
+  /// on between awaits) cancels `token`: whatever was being done for it has nobody left to
+  /// answer to. Fires at once if that already happened; nullptr stops watching.
+  void cancel_on_hangup(CancelToken* token) noexcept;
+
   void set_nodelay(bool on);
   /// Remote address as "ip:port", for logs.
   std::string peer() const;
@@ -68,6 +73,7 @@ struct StreamState {
   bool reading = false;
   bool eof = false;
   int read_error = 0;
+  CancelToken* hangup = nullptr;  // cancelled when EOF or an error arrives (cancel_on_hangup)
   // The single pending reader, if any.
   std::coroutine_handle<> reader;
   std::size_t reader_start = 0;
@@ -93,6 +99,8 @@ struct StreamState {
   bool closing() const noexcept { return uv_is_closing(reinterpret_cast<const uv_handle_t*>(&tcp)); }
   void start_reading();
   void wake_reader(int outcome);
+  /// EOF or an error arrived: wake the reader, or cancel the hangup token when none waits.
+  void on_closed_by_peer();
   void arm_timer(Duration d, void (*cb)(uv_timer_t*));
   void disarm_timer();
 };

@@ -39,6 +39,17 @@ Task<Response> stuck(Context&) {
   co_await sleep(10s);
   co_return text(200, "late");
 }
+// Set when /watched saw its wait cancelled.
+bool watched_cancelled = false;
+Task<Response> watched(Context&) {
+  try {
+    co_await sleep(10s);
+  } catch (const Cancelled&) {
+    watched_cancelled = true;
+    throw;
+  }
+  co_return text(200, "late");
+}
 Task<Response> throws(Context&) {
   throw std::runtime_error("boom");
   co_return text(200, "unreachable");
@@ -56,6 +67,7 @@ Router routes() {
   r.add("GET", "/id", request_id);
   r.add("GET", "/slow", slow);
   r.add("GET", "/stuck", stuck);
+  r.add("GET", "/watched", watched);
   r.add("GET", "/throw", throws);
   r.add("GET", "/full", pool_full);
   return r;
@@ -446,6 +458,27 @@ Task<void> drain() {
 }
 
 TEST(HttpServer, DrainClosesIdleConnectionsAndFinishesInFlightOnes) { run_sync(drain()); }
+
+Task<void> client_hangs_up() {
+  auto server = start_server(testing::local_options(), routes());
+  watched_cancelled = false;
+  {
+    TcpStream s = co_await connect_to(*server);
+    co_await s.write(get("/watched"));
+    co_await sleep(50ms);  // the request is in its handler now
+    EXPECT_EQ(server->connections(), 1u);
+  }  // the client closes its socket
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while ((!watched_cancelled || server->connections() > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
+    co_await sleep(5ms);
+  }
+  EXPECT_TRUE(watched_cancelled);  // the handler's wait ended long before its 10 s
+  EXPECT_EQ(server->connections(), 0u);
+  co_await stop_server(server.get());
+}
+
+TEST(HttpServer, AClientThatHangsUpCancelsItsRunningRequest) { run_sync(client_hangs_up()); }
 
 Task<void> drain_grace_over() {
   auto server = start_server(testing::local_options(), routes());
