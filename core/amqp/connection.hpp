@@ -90,8 +90,8 @@ class Connection {
   Consumer& consume(std::string queue, std::uint16_t prefetch, Handler handler,
                     std::size_t concurrency = 0);
 
-  /// Graceful: stops every consumer (see Consumer::stop), waits for unconfirmed publishes,
-  /// closes the connection, all within `grace`.
+  /// Graceful: stops every consumer, all at once (see Consumer::stop), waits for unconfirmed
+  /// publishes, closes the connection, all within `grace`.
   Task<void> close(Duration grace = std::chrono::seconds(5));
 
   /// Shuts the socket down under the library, as a network failure would (tests).

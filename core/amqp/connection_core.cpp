@@ -322,7 +322,14 @@ Task<void> ConnectionCore::close(Duration grace) {
     return spent >= grace ? Duration(0) : grace - spent;
   };
   closing_ = true;  // no reconnect from here on
-  for (auto& c : consumers_) co_await c->stop(left());
+  // Every consumer stops at once: one whose handlers take long must not keep the others
+  // taking new deliveries meanwhile.
+  const Duration consumer_grace = left();
+  for (auto& c : consumers_) {
+    ++stopping_consumers_;
+    spawn(stop_consumer(keep, c.get(), consumer_grace), nullptr, "amqp consumer stop");
+  }
+  while (stopping_consumers_ > 0) co_await consumers_stopped_.wait();
   if (publisher_.unconfirmed() > 0 && transport()) {
     try {
       co_await with_timeout(publisher_.wait_drained(), left());
@@ -343,6 +350,16 @@ Task<void> ConnectionCore::close(Duration grace) {
   }
   run_cancel_.cancel();
   while (running_ || establishing_ > 0) co_await run_done_.wait();
+}
+
+Task<void> ConnectionCore::stop_consumer(std::shared_ptr<ConnectionCore> self, Consumer* consumer,
+                                         Duration grace) {
+  try {
+    co_await consumer->stop(grace);
+  } catch (const std::exception& e) {
+    log::warn("amqp consumer {}: stop: {}", consumer->queue(), e.what());
+  }
+  if (--self->stopping_consumers_ == 0) self->consumers_stopped_.notify_all();
 }
 
 void ConnectionCore::abandon() noexcept {

@@ -75,6 +75,8 @@ class ConnectionCore final : public FrameSink, public std::enable_shared_from_th
   static Task<void> run(std::shared_ptr<ConnectionCore> self);
   static Task<void> establish(std::shared_ptr<ConnectionCore> self, Consumer* consumer,
                               std::uint64_t generation);
+  static Task<void> stop_consumer(std::shared_ptr<ConnectionCore> self, Consumer* consumer,
+                                  Duration grace);
   ThreadPool& pool();
   SetupRequest setup_request(std::vector<Consumer*>& included);
   void on_open(const std::vector<Consumer*>& included, SetupResult result);
@@ -106,6 +108,8 @@ class ConnectionCore final : public FrameSink, public std::enable_shared_from_th
   WaitList run_done_;
   bool running_ = false;
   std::size_t establishing_ = 0;  // consumer set-ups running on the loop (close waits for them)
+  std::size_t stopping_consumers_ = 0;  // consumers close() is stopping
+  WaitList consumers_stopped_;
   CancelToken run_cancel_;
 };
 

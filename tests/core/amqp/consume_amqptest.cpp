@@ -1,6 +1,7 @@
 // Consuming with manual acks against a real RabbitMQ: 10,000 messages none lost or
 // duplicated, redelivery after the consumer's socket dies, headers and properties round trip,
-// graceful stop returning unstarted deliveries to the queue.
+// graceful stop returning unstarted deliveries to the queue, close() stopping every consumer
+// at once.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -234,6 +235,64 @@ Task<void> graceful_stop(core::amqp::AmqpUrl url) {
 TEST(AmqpConsume, GracefulStopFinishesStartedAndRequeuesTheRest) {
   AMQP_TEST_URL_OR_SKIP(url);
   core::run_sync(graceful_stop(url));
+}
+
+// close() stops every consumer at once: one whose handler is still running does not keep
+// the others consuming meanwhile.
+struct Held {
+  bool started = false;
+  bool release = false;
+};
+
+Task<Outcome> hold_until_released(Held* h, Delivery&) {
+  h->started = true;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!h->release && std::chrono::steady_clock::now() < deadline) co_await core::sleep(10ms);
+  co_return Outcome::ack;
+}
+
+Task<void> close_and_flag(core::amqp::Connection* conn, bool* closed) {
+  co_await conn->close(10s);
+  *closed = true;
+}
+
+Task<void> close_stops_consumers_together(core::amqp::AmqpUrl url) {
+  amqp_test::TestQueue slow(amqp_test::unique_prefix(), /*quorum=*/true);
+  amqp_test::TestQueue idle(amqp_test::unique_prefix(), /*quorum=*/true);
+  wire::amqp::Topology topology = slow.topology;
+  for (auto& e : idle.topology.exchanges) topology.exchanges.push_back(e);
+  for (auto& q : idle.topology.queues) topology.queues.push_back(q);
+  for (auto& b : idle.topology.bindings) topology.bindings.push_back(b);
+  core::amqp::Connection conn(amqp_test::options(url, topology));
+  Held held;
+  Seen seen;
+  conn.consume(slow.queue, 4, [&held](Delivery& d) { return hold_until_released(&held, d); });
+  core::amqp::Consumer& other =
+      conn.consume(idle.queue, 4, [&seen](Delivery& d) { return count_and_ack(&seen, d); });
+  conn.start();
+  co_await conn.wait_ready(10s);
+  co_await conn.publisher().publish(slow.exchange, slow.routing_key, "{}");
+  const auto started_by = std::chrono::steady_clock::now() + 10s;
+  while (!held.started && std::chrono::steady_clock::now() < started_by) co_await core::sleep(10ms);
+  EXPECT_TRUE(held.started);
+
+  bool closed = false;
+  core::spawn(close_and_flag(&conn, &closed));
+  const auto stopped_by = std::chrono::steady_clock::now() + 10s;
+  while (!other.stopped() && std::chrono::steady_clock::now() < stopped_by) co_await core::sleep(10ms);
+  EXPECT_TRUE(other.stopped());  // while the slow consumer's handler still runs
+  EXPECT_FALSE(closed);
+  held.release = true;
+  const auto closed_by = std::chrono::steady_clock::now() + 10s;
+  while (!closed && std::chrono::steady_clock::now() < closed_by) co_await core::sleep(10ms);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(co_await core::amqp::queue_depth(url, slow.queue, amqp_test::admin_pool()), 0u);
+  co_await core::amqp::delete_topology(url, topology, amqp_test::admin_pool());
+}
+
+TEST(AmqpConsume, CloseStopsEveryConsumerAtOnce) {
+  AMQP_TEST_URL_OR_SKIP(url);
+  core::run_sync(close_stops_consumers_together(url));
 }
 
 Task<std::string> consume_missing_queue(core::amqp::AmqpUrl url) {
