@@ -64,8 +64,11 @@ core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downst
   std::exception_ptr error;
   try {
     core::http::Response r = co_await client->request("POST", std::move(url), std::move(headers), std::move(body), timeout);
-    // A 5xx says the service is in trouble: it counts against the breaker.
-    if (r.status >= 500) downstream->breaker.failure();
+    // A 5xx says the service is in trouble: it counts against the breaker. A 503 with
+    // Retry-After is a healthy service shedding load (a full queue): opening the breaker on it
+    // would turn a busy moment into a second of refusing everyone.
+    bool shedding = r.status == 503 && wire::http::find_header(r.headers, "Retry-After");
+    if (r.status >= 500 && !shedding) downstream->breaker.failure();
     else downstream->breaker.success();
     co_return HttpOutcome{true, std::move(r)};
   } catch (const core::Cancelled&) {

@@ -45,7 +45,7 @@ TEST(AuthSettings, DefaultsAndBadValues) {
     EXPECT_EQ(s.logger_host, "127.0.0.1");
     EXPECT_EQ(s.logger_port, 5001);
     EXPECT_EQ(s.logger_codec, "gob");
-    EXPECT_EQ(s.hash_queue, 64u);
+    EXPECT_EQ(s.hash_queue, s.hash_threads * 4);
     EXPECT_GE(s.hash_threads, 1u);
     if (expected_dsn.empty()) {
       EXPECT_EQ(s.dsn, "host=127.0.0.1 port=5432 user=postgres dbname=users sslmode=disable connect_timeout=5");

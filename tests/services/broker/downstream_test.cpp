@@ -1,0 +1,75 @@
+// The broker's downstream calls against a real HTTP server on 127.0.0.1: which answers count
+// against the circuit breaker and what the broker answers in their place.
+#include "services/broker/downstream.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/http/json_io.hpp"
+#include "tests/core/http/http_test_support.hpp"
+
+namespace broker {
+namespace {
+
+using namespace std::chrono_literals;
+using core::http::testing::local_options;
+using core::http::testing::start_server;
+using core::http::testing::stop_server;
+using core::http::testing::url_of;
+
+core::Task<core::http::Response> shedding(core::http::Context&) {
+  auto r = core::http::error_json(503, "hashing queue full");
+  r.headers.push_back({"Retry-After", "1"});
+  co_return r;
+}
+core::Task<core::http::Response> broken(core::http::Context&) {
+  co_return core::http::error_json(500, "boom");
+}
+
+core::http::Router routes() {
+  core::http::Router r;
+  r.add("POST", "/shed", shedding);
+  r.add("POST", "/broken", broken);
+  return r;
+}
+
+// Calls `path` `times` times; the last outcome.
+core::Task<HttpOutcome> call(core::http::Client* client, Downstream* d, std::string url, int times) {
+  HttpOutcome last;
+  for (int i = 0; i < times; ++i) {
+    last = co_await post_json(client, d, core::http::HttpUrl::parse(url), "{}", {}, 2s);
+  }
+  co_return last;
+}
+
+core::Task<void> load_shedding_does_not_open_the_breaker() {
+  auto server = start_server(local_options(), routes());
+  core::http::Client client;
+  Downstream d{"auth", core::service::CircuitBreaker()};
+  HttpOutcome shed = co_await call(&client, &d, url_of(*server, "/shed"), 20);
+  EXPECT_TRUE(shed.ok);  // the service's own answer, passed on by the action
+  EXPECT_EQ(shed.response.status, 503);
+  EXPECT_FALSE(d.breaker.open());
+
+  HttpOutcome failing = co_await call(&client, &d, url_of(*server, "/broken"), 5);
+  EXPECT_EQ(failing.response.status, 500);
+  EXPECT_TRUE(d.breaker.open());  // five real failures do
+  HttpOutcome refused = co_await call(&client, &d, url_of(*server, "/shed"), 1);
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.response.status, 503);
+  co_await stop_server(server.get());
+}
+
+TEST(BrokerDownstream, A503WithRetryAfterIsLoadSheddingNotAFailure) {
+  core::run_sync(load_shedding_does_not_open_the_breaker());
+}
+
+TEST(BrokerDownstream, FailureAnswersNameTheService) {
+  auto unavailable = failure_response("logger", Failure::unavailable);
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_NE(unavailable.body.find("logger service unavailable"), std::string::npos);
+  EXPECT_EQ(failure_response("mail", Failure::timed_out).status, 504);
+  EXPECT_EQ(failure_response("auth", Failure::bad_reply).status, 502);
+}
+
+}  // namespace
+}  // namespace broker
