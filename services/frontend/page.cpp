@@ -4,17 +4,24 @@
 
 #include "core/http/json_io.hpp"
 #include "core/service/assets.hpp"
+#include "services/frontend/cache.hpp"
+#include "services/frontend/security.hpp"
 
 std::span<const core::service::Asset> frontend_assets();  // generated from static/
 
 namespace frontend {
 
-std::string origin_of(std::string_view url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return {};
-  auto path = url.find('/', scheme_end + 3);
-  return std::string(url.substr(0, path));
+namespace {
+
+constexpr std::string_view kIndex = "index.html";
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
 }
+
+}  // namespace
 
 std::string escape_attribute(std::string_view text) {
   std::string out;
@@ -32,44 +39,55 @@ std::string escape_attribute(std::string_view text) {
   return out;
 }
 
-Page::Page(std::string broker_url) {
-  const auto* index = core::service::find_asset(frontend_assets(), "index.html");
+Page::Page(std::string broker_url) : csp_(page_policy(broker_url)) {
+  const auto* index = core::service::find_asset(frontend_assets(), kIndex);
   html_ = index ? std::string(index->data) : std::string("<!doctype html><title>missing page</title>");
-  constexpr std::string_view marker = "{{BROKER_URL}}";
-  if (auto at = html_.find(marker); at != std::string::npos) {
-    html_.replace(at, marker.size(), escape_attribute(broker_url));
+  replace_all(html_, "{{BROKER_URL}}", escape_attribute(broker_url));
+
+  for (const auto& a : frontend_assets()) {
+    if (a.path == kIndex) continue;
+    const std::string hash = content_hash(a.data);
+    const std::string etag = "\"" + hash + "\"";
+    const std::string_view type = core::service::content_type_for(a.path);
+    std::string name = fingerprinted(a.path, hash);
+    assets_[std::string(a.path)] = Entry{a.data, type, etag, false};
+    assets_[name] = Entry{a.data, type, etag, true};
+    // The page names its assets as "/static/<name>"; it gets the fingerprinted name instead.
+    replace_all(html_, "\"/static/" + std::string(a.path) + "\"", "\"/static/" + name + "\"");
+    fingerprinted_[std::string(a.path)] = std::move(name);
   }
-  std::string connect = "'self'";
-  if (std::string origin = origin_of(broker_url); !origin.empty()) connect += " " + origin;
-  csp_ = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src " + connect +
-         "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+  index_ = Entry{html_, core::service::content_type_for(kIndex), entity_tag(html_), false};
 }
 
-void Page::add_security_headers(core::http::Response& r) const {
-  r.headers.push_back({"Content-Security-Policy", csp_});
-  r.headers.push_back({"X-Content-Type-Options", "nosniff"});
-  r.headers.push_back({"X-Frame-Options", "DENY"});
-  r.headers.push_back({"Referrer-Policy", "no-referrer"});
-  r.headers.push_back({"Cross-Origin-Opener-Policy", "same-origin"});
-  r.headers.push_back({"Cross-Origin-Resource-Policy", "same-origin"});
-  r.headers.push_back({"Permissions-Policy", "camera=(), microphone=(), geolocation=()"});
+std::string Page::asset_path(std::string_view name) const {
+  auto it = fingerprinted_.find(name);
+  return it == fingerprinted_.end() ? std::string() : "/static/" + it->second;
 }
 
-core::http::Response Page::index() const {
-  core::http::Response r = core::http::text(200, html_, "text/html; charset=utf-8");
-  r.headers.push_back({"Cache-Control", "no-cache"});
-  add_security_headers(r);
+core::http::Response Page::serve(const Entry& entry, std::string_view if_none_match) const {
+  core::http::Response r;
+  if (!if_none_match.empty() && none_match_hits(if_none_match, entry.etag)) {
+    r.status = 304;
+  } else {
+    r.body = std::string(entry.body);
+    r.headers.push_back({"Content-Type", std::string(entry.content_type)});
+  }
+  r.headers.push_back({"ETag", entry.etag});
+  // A fingerprinted name never changes its content; anything else is checked each time.
+  r.headers.push_back(
+      {"Cache-Control", entry.immutable ? "public, max-age=31536000, immutable" : "no-cache"});
+  add_page_headers(r.headers, csp_);
   return r;
 }
 
-core::http::Response Page::asset(std::string_view path) const {
-  const auto* a = core::service::find_asset(frontend_assets(), path);
-  if (!a || path == "index.html") return core::http::error_json(404, "not found");
-  core::http::Response r = core::http::text(200, std::string(a->data), core::service::content_type_for(path));
-  // Assets change only with a new build; the page itself is no-cache and revalidates them.
-  r.headers.push_back({"Cache-Control", "public, max-age=300"});
-  add_security_headers(r);
-  return r;
+core::http::Response Page::index(std::string_view if_none_match) const {
+  return serve(index_, if_none_match);
+}
+
+core::http::Response Page::asset(std::string_view name, std::string_view if_none_match) const {
+  auto it = assets_.find(name);
+  if (it == assets_.end()) return core::http::error_json(404, "not found");
+  return serve(it->second, if_none_match);
 }
 
 }  // namespace frontend

@@ -3,6 +3,7 @@
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/net/tcp_stream.hpp"
+#include "services/frontend/security.hpp"
 
 namespace frontend {
 
@@ -31,6 +32,7 @@ core::Task<core::http::Response> proxy_to_broker(core::http::Client* client, std
     for (const char* name : {"Content-Type", "Retry-After"}) {
       if (const std::string* v = wire::http::find_header(up.headers, name)) out.headers.push_back({name, *v});
     }
+    add_api_headers(out.headers);
     co_return out;
   } catch (const core::TimeoutError&) {
     status = 504;
@@ -45,6 +47,7 @@ core::Task<core::http::Response> proxy_to_broker(core::http::Client* client, std
   }
   core::http::Response r = core::http::error_json(status, failure);
   if (status == 503) r.headers.push_back({"Retry-After", "1"});
+  add_api_headers(r.headers);
   co_return r;
 }
 

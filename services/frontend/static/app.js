@@ -1,128 +1,104 @@
-// The test page: each button sends the Go system's payload to the broker and shows the exchange.
-// Everything a response contains is shown with textContent, never parsed as HTML.
+// The test page: each button sends the Go system's payload to the broker (BROKER_URL, "/api"
+// by default) and shows what was sent, what came back and how long it took.
 "use strict";
 
 (function () {
-  const brokerURL = (document.querySelector('meta[name="broker-url"]').content || "/api").replace(/\/+$/, "");
+  const byId = (id) => document.getElementById(id);
+  const brokerURL = document.querySelector('meta[name="broker-url"]').content.replace(/\/+$/, "");
+  const output = byId("output");
 
+  // The Go page's payloads; the form edits them and "Reset payloads" puts these back.
   const defaults = {
-    auth: { action: "auth", auth: { email: "admin@example.com", password: "verysecret" } },
-    log: { action: "log", log: { name: "event", data: "Some kind of data" } },
-    mail: { action: "mail", mail: { from: "me@example.com", to: "you@there.com", subject: "Test email", message: "Hello world!" } },
-    grpc: { action: "log", log: { name: "event", data: "Some kind of gRPC data" } },
+    auth: { email: "admin@example.com", password: "verysecret" },
+    log: { name: "event", data: "Some kind of data" },
+    mail: { from: "me@example.com", to: "you@there.com", subject: "Test email", message: "Hello world!" },
+    grpc: { name: "event", data: "Some kind of gRPC data" },
   };
-  const editors = {
-    auth: document.getElementById("authPayload"),
-    log: document.getElementById("logPayload"),
-    mail: document.getElementById("mailPayload"),
-    grpc: document.getElementById("grpcPayload"),
-  };
-  const sent = document.getElementById("payload");
-  const received = document.getElementById("received");
-  const output = document.getElementById("output");
-  const transport = document.getElementById("logTransport");
-
-  document.getElementById("broker-url").textContent = brokerURL || "/";
+  const fields = document.querySelectorAll("[data-payload]");
 
   function resetPayloads() {
-    for (const [key, el] of Object.entries(editors)) {
-      el.value = JSON.stringify(defaults[key], null, 2);
-      el.classList.remove("invalid");
-    }
+    for (const el of fields) el.value = defaults[el.dataset.payload][el.dataset.field];
   }
 
-  function readPayload(key) {
-    const el = editors[key];
+  // The form's current values for one payload, in the order the Go page sent them.
+  function payload(key) {
+    const out = {};
+    for (const name of Object.keys(defaults[key])) {
+      out[name] = document.querySelector(`[data-payload="${key}"][data-field="${name}"]`).value;
+    }
+    return out;
+  }
+
+  const requests = {
+    brokerBtn: () => ({ label: "Test Broker", path: "/" }),
+    authBrokerBtn: () => ({ label: "Test Auth", path: "/handle", body: { action: "auth", auth: payload("auth") } }),
+    logBtn: () => {
+      const transport = byId("logTransport").value;
+      const body = { action: "log", log: payload("log") };
+      // rpc is the broker's default: its payload stays exactly the Go page's.
+      if (transport !== "rpc") body.transport = transport;
+      return { label: "Test Log (" + transport + ")", path: "/handle", body };
+    },
+    mailBtn: () => ({ label: "Test Mail", path: "/handle", body: { action: "mail", mail: payload("mail") } }),
+    logGBtn: () => ({ label: "Test gRPC log", path: "/log-grpc", body: { action: "log", log: payload("grpc") } }),
+  };
+
+  function parse(text) {
     try {
-      const value = JSON.parse(el.value);
-      el.classList.remove("invalid");
-      return value;
+      return JSON.parse(text);
     } catch (e) {
-      el.classList.add("invalid");
-      throw new Error(key + " payload is not valid JSON: " + e.message);
+      return text;
     }
   }
 
-  function show(el, value, state) {
-    el.textContent = typeof value === "string" ? value : JSON.stringify(value, null, 2);
-    el.classList.remove("ok", "error");
-    if (state) el.classList.add(state);
+  function statusLine(response) {
+    return response.status + (response.statusText ? " " + response.statusText : "");
   }
 
-  function log(label, message, state, ms) {
-    const li = document.createElement("li");
-    if (state) li.classList.add(state);
-    const strong = document.createElement("strong");
-    strong.textContent = label + ": ";
-    li.appendChild(strong);
-    li.appendChild(document.createTextNode(message));
-    if (ms !== undefined) {
-      const t = document.createElement("span");
-      t.className = "time";
-      t.textContent = " (" + ms + " ms)";
-      li.appendChild(t);
-    }
-    output.appendChild(li);
-    output.scrollTop = output.scrollHeight;
+  function messageOf(data) {
+    if (typeof data === "string") return data.slice(0, 200);
+    return data && typeof data.message === "string" ? data.message : "";
   }
 
-  async function call(button, path, payload) {
-    const init = { method: "POST", headers: {} };
-    if (payload !== undefined) {
-      init.body = JSON.stringify(payload);
+  async function send(button, request) {
+    const url = brokerURL + request.path;
+    const init = { method: "POST", headers: { Accept: "application/json" } };
+    if (request.body) {
+      init.body = JSON.stringify(request.body);
       init.headers["Content-Type"] = "application/json";
-      show(sent, payload);
-    } else {
-      show(sent, "empty post request");
     }
+    PageView.show(byId("payload"), request.body || "empty post request");
+    PageView.badge(byId("sentTarget"), "POST " + url);
+    PageView.badge(byId("receivedStatus"), "waiting...", "pending");
+    PageView.show(byId("received"), "", "pending");
     button.disabled = true;
     const started = performance.now();
     try {
-      const response = await fetch(brokerURL + path, init);
+      const response = await fetch(url, init);
+      const data = parse(await response.text());
       const ms = Math.round(performance.now() - started);
-      const text = await response.text();
-      let data;
-      try {
-        data = JSON.parse(text);
-      } catch (e) {
-        data = { error: true, message: "HTTP " + response.status + ": " + text.slice(0, 200) };
-      }
-      const failed = !response.ok || data.error;
-      show(received, data, failed ? "error" : "ok");
-      if (failed) log("Error", "HTTP " + response.status + " " + (data.message || ""), "error", ms);
-      else log("Response from broker service", data.message || "", "ok", ms);
+      const failed = !response.ok || typeof data !== "object" || data === null || data.error === true;
+      const state = failed ? "error" : "ok";
+      PageView.show(byId("received"), data, state);
+      PageView.badge(byId("receivedStatus"), statusLine(response) + " \u00b7 " + ms + " ms", state);
+      PageView.logLine(output, { label: request.label, message: statusLine(response) + ": " + messageOf(data), state, ms });
     } catch (e) {
       const ms = Math.round(performance.now() - started);
-      show(received, { error: true, message: String(e.message || e) }, "error");
-      log("Error", String(e.message || e), "error", ms);
+      const message = "no response from " + url + " (" + (e.message || e) + ")";
+      PageView.show(byId("received"), { error: true, message }, "error");
+      PageView.badge(byId("receivedStatus"), "network error \u00b7 " + ms + " ms", "error");
+      PageView.logLine(output, { label: request.label, message, state: "error", ms });
     } finally {
       button.disabled = false;
     }
   }
 
-  function onClick(id, handler) {
-    const button = document.getElementById(id);
-    button.addEventListener("click", () => {
-      try {
-        handler(button);
-      } catch (e) {
-        show(received, { error: true, message: e.message }, "error");
-        log("Error", e.message, "error");
-      }
-    });
+  for (const [id, build] of Object.entries(requests)) {
+    const button = byId(id);
+    button.addEventListener("click", () => send(button, build()));
   }
-
-  onClick("brokerBtn", (b) => call(b, "/", undefined));
-  onClick("authBrokerBtn", (b) => call(b, "/handle", readPayload("auth")));
-  onClick("logBtn", (b) => {
-    const payload = readPayload("log");
-    if (transport.value !== "rpc") payload.transport = transport.value;
-    call(b, "/handle", payload);
-  });
-  onClick("mailBtn", (b) => call(b, "/handle", readPayload("mail")));
-  onClick("logGBtn", (b) => call(b, "/log-grpc", readPayload("grpc")));
-  document.getElementById("resetPayloads").addEventListener("click", resetPayloads);
-  document.getElementById("clearOutput").addEventListener("click", () => output.replaceChildren());
-
+  byId("resetPayloads").addEventListener("click", resetPayloads);
+  byId("clearOutput").addEventListener("click", () => output.replaceChildren());
+  byId("broker-url").textContent = brokerURL || "/";
   resetPayloads();
 })();
