@@ -1,4 +1,5 @@
-# add_service(name dir): <name>_lib (everything but main.cpp) and the <name> executable.
+# add_service(name dir): <name>_lib (everything but the main.cpp files), the <name> executable,
+# and one executable per tool folder of the service: <dir>/<tool>/main.cpp -> <tool>.
 function(add_service name dir)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${dir}/*.cpp)
   list(FILTER sources EXCLUDE REGEX "/main\\.cpp$")
@@ -37,6 +38,15 @@ function(add_service name dir)
   target_compile_options(${name} PRIVATE ${PROJECT_WARNINGS})
   target_link_libraries(${name} PRIVATE ${name}_lib)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+  file(GLOB tool_mains CONFIGURE_DEPENDS ${dir}/*/main.cpp)
+  foreach(tool_main ${tool_mains})
+    get_filename_component(tool_dir ${tool_main} DIRECTORY)
+    get_filename_component(tool ${tool_dir} NAME)
+    add_executable(${tool} ${tool_main})
+    target_compile_options(${tool} PRIVATE ${PROJECT_WARNINGS})
+    target_link_libraries(${tool} PRIVATE ${name}_lib)
+    set_target_properties(${tool} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+  endforeach()
 endfunction()
 
 # add_test_suite(target label sources...): one GoogleTest executable registered with ctest.
