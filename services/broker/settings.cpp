@@ -28,6 +28,9 @@ Settings read_settings(core::service::App& app) {
   }
   s.internal_token = app.limits().internal_token;
   s.timeout = app.limits().downstream_timeout;
+  // The listener declares the same queues with it: both must agree or RabbitMQ refuses one.
+  s.delivery_limit =
+      env.integer("AMQP_DELIVERY_LIMIT", wire::amqp::kDefaultDeliveryLimit, 1, 1000);
   auto colon = rpc_addr.rfind(':');
   int port = 0;
   if (colon != std::string::npos) port = std::atoi(rpc_addr.c_str() + colon + 1);
@@ -54,7 +57,7 @@ core::amqp::ConnectionOptions amqp_options(const Settings& s) {
   core::amqp::ConnectionOptions o;
   if (auto url = core::amqp::parse_amqp_url(s.rabbit_url)) o.url = *url;
   o.name = "broker";
-  o.topology = wire::amqp::shared_topology();
+  o.topology = wire::amqp::shared_topology({"", s.delivery_limit});
   return o;
 }
 }  // namespace

@@ -20,6 +20,7 @@ struct Settings {
   std::string rabbit_url;     // RABBIT_URL
   std::string internal_token; // INTERNAL_TOKEN, sent to auth/logger/mail
   core::Duration timeout;     // DOWNSTREAM_TIMEOUT
+  int delivery_limit = 5;     // AMQP_DELIVERY_LIMIT: the quorum queues' x-delivery-limit
 };
 
 Settings read_settings(core::service::App& app);
