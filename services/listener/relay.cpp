@@ -37,7 +37,7 @@ core::Task<Outcome> Relay::handle(Delivery& d) {
     co_return co_await dead_letter(d, "malformed message: " + forward.error().message, metrics);
   }
   const Target target = forward->target;
-  CallResult result = co_await call(std::move(forward).value(), d);
+  CallResult result = co_await call(std::move(forward).value(), d, metrics);
   switch (verdict_for(result)) {
     case Verdict::ack:
       metrics.acked.inc();
@@ -61,7 +61,7 @@ wire::http::Headers Relay::headers_for(const Forward& f, const Delivery& d) cons
   return h;
 }
 
-core::Task<CallResult> Relay::call(Forward f, const Delivery& d) {
+core::Task<CallResult> Relay::call(Forward f, const Delivery& d, QueueMetrics& metrics) {
   const core::http::HttpUrl& url = f.target == Target::logger ? log_url_ : send_url_;
   core::metrics::ScopedTimer timer(downstream_latency(f.target));
   try {
@@ -71,6 +71,7 @@ core::Task<CallResult> Relay::call(Forward f, const Delivery& d) {
     if (r.status < 200 || r.status >= 300) result.detail = reply_detail(r.body);
     co_return result;
   } catch (const core::Cancelled&) {
+    metrics.requeued.inc();
     throw;  // draining ran out of time: the consumer requeues it
   } catch (const core::TimeoutError&) {
     co_return CallResult{CallResult::Kind::timed_out, 0, {}};

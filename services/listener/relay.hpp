@@ -41,7 +41,7 @@ class Relay {
   core::Task<core::amqp::Outcome> handle(core::amqp::Delivery& d);
 
  private:
-  core::Task<CallResult> call(Forward f, const core::amqp::Delivery& d);
+  core::Task<CallResult> call(Forward f, const core::amqp::Delivery& d, QueueMetrics& metrics);
   core::Task<core::amqp::Outcome> retry(core::amqp::Delivery& d, std::string reason,
                                         QueueMetrics& metrics);
   core::Task<core::amqp::Outcome> dead_letter(core::amqp::Delivery& d, std::string reason,

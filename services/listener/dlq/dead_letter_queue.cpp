@@ -7,6 +7,7 @@
 
 #include "core/amqp/connection.hpp"
 #include "core/amqp/declare.hpp"
+#include "core/amqp/wait_list.hpp"
 #include "core/runtime/thread_pool.hpp"
 
 namespace listener::dlq {
@@ -15,7 +16,6 @@ namespace {
 
 using core::amqp::Delivery;
 using core::amqp::Outcome;
-using namespace std::chrono_literals;
 
 // basic.qos takes a 16-bit prefetch: one pass sees at most this many deliveries.
 constexpr std::size_t kMaxPass = 65535;
@@ -39,15 +39,21 @@ struct Pass {
   std::optional<std::string> id;  // replay: only this message_id; nullopt: every one
   core::amqp::Publisher* publisher = nullptr;
   core::Duration timeout{0};
-  bool release = false;  // the pass is over: held deliveries go back
+  core::amqp::detail::WaitList arrived;  // notified on every delivery
+  bool release = false;                  // the pass is over: held deliveries go back
+  core::amqp::detail::WaitList released;
   std::vector<DeadLetter> listed;
   Replay result;
 };
 
-// Bounded by the consumer's stop: the pass sets release before it stops the consumer, and
-// whatever still waits when the grace is over is cancelled (and given back).
+// Bounded by the consumer's stop: the pass releases before it stops the consumer, and a
+// handler still waiting when the grace is over is cancelled (and its delivery given back).
 core::Task<void> hold(Pass* pass) {
-  while (!pass->release) co_await core::sleep(5ms);
+  while (!pass->release) co_await pass->released.wait();
+}
+
+core::Task<void> all_arrived(Pass* pass) {
+  while (pass->seen < pass->want) co_await pass->arrived.wait();
 }
 
 bool to_replay(const Pass& pass, const Delivery& d, std::size_t position) {
@@ -56,6 +62,7 @@ bool to_replay(const Pass& pass, const Delivery& d, std::size_t position) {
 
 core::Task<Outcome> on_dead_letter(Pass* pass, Delivery& d) {
   const std::size_t position = ++pass->seen;
+  pass->arrived.notify_all();
   DeadLetter letter = describe(d, pass->names);
   if (to_replay(*pass, d, position)) {
     std::string error;
@@ -105,13 +112,24 @@ core::Task<void> run_pass(QueueOptions o, Pass* pass) {
       pass->names.dead_queue, prefetch,
       [pass](Delivery& d) { return on_dead_letter(pass, d); }, prefetch);
   // Until every delivery wanted arrived (fewer when another client took some meanwhile).
-  const auto deadline = std::chrono::steady_clock::now() + o.timeout;
-  while (pass->seen < pass->want && std::chrono::steady_clock::now() < deadline) {
-    co_await core::sleep(10ms);
+  try {
+    co_await core::with_timeout(all_arrived(pass), o.timeout);
+  } catch (const core::TimeoutError&) {
   }
   pass->release = true;
+  pass->released.notify_all();  // they resume after basic.cancel went out, below
   // basic.cancel, then the held deliveries go back, then running replays finish and ack.
   co_await conn.close(o.timeout);
+}
+
+// RabbitMQ takes given-back deliveries into the queue asynchronously, after channel.close-ok:
+// wait (briefly) until they show again, so that what runs next sees the queue as it was.
+core::Task<void> wait_returned(QueueOptions o, std::string queue, std::uint32_t expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::min(o.timeout, core::Duration(5000));
+  while (co_await core::amqp::queue_depth(o.url, queue, admin_pool(), o.timeout) < expected &&
+         std::chrono::steady_clock::now() < deadline) {
+    co_await core::sleep(core::Duration(20));
+  }
 }
 
 }  // namespace
@@ -128,7 +146,10 @@ core::Task<Listing> list_dead_letters(QueueOptions o, std::size_t limit) {
   Pass pass;
   pass.names = wire::amqp::names(o.prefix);
   pass.want = std::min({static_cast<std::size_t>(listing.total), limit, kMaxPass});
-  if (pass.want > 0) co_await run_pass(o, &pass);
+  if (pass.want > 0) {
+    co_await run_pass(o, &pass);
+    co_await wait_returned(o, pass.names.dead_queue, listing.total);
+  }
   listing.letters = std::move(pass.listed);
   co_return listing;
 }
@@ -140,7 +161,11 @@ core::Task<Replay> replay_dead_letters(QueueOptions o, std::optional<std::string
   pass.want = std::min(static_cast<std::size_t>(total), kMaxPass);
   pass.replay = true;
   pass.id = std::move(id);
-  if (pass.want > 0) co_await run_pass(o, &pass);
+  if (pass.want > 0) {
+    co_await run_pass(o, &pass);
+    const auto replayed = static_cast<std::uint32_t>(pass.result.replayed.size());
+    co_await wait_returned(o, pass.names.dead_queue, total > replayed ? total - replayed : 0);
+  }
   co_return std::move(pass.result);
 }
 

@@ -141,6 +141,12 @@ inline core::Task<bool> all_queues_empty(Rig* rig) {
 
 /// Closes the publisher, stops the stand-in server and deletes the topology.
 inline core::Task<void> tear_down(Rig* rig) {
+  // Its declares run on a pool thread and would finish after the delete if still under way.
+  try {
+    co_await rig->publisher.wait_open(10s);
+  } catch (const core::TimeoutError&) {
+    ADD_FAILURE() << "the test publisher never connected";
+  }
   co_await rig->publisher.close(5s);
   co_await core::http::testing::stop_server(rig->server.get());
   co_await core::amqp::delete_topology(rig->url, rig->topology, amqp_test::admin_pool());
