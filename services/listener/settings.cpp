@@ -24,7 +24,7 @@ std::string http_url(core::config::Env& env, std::string_view name, std::string_
   try {
     (void)core::http::HttpUrl::parse(url + "/");
   } catch (const std::invalid_argument&) {
-    env.fail(fmt::format("config: {} must be http://host[:port], got \"{}\"", name,
+    env.fail(fmt::format("{} must be http://host[:port], got \"{}\"", name,
                          core::config::redact_url(url)));
   }
   return url;
@@ -37,7 +37,7 @@ Settings read_settings(core::service::App& app) {
   Settings s;
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
   if (!core::amqp::parse_amqp_url(s.rabbit_url)) {
-    env.fail("config: RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
+    env.fail("RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
              core::config::redact_url(s.rabbit_url) + "\"");
   }
   s.logger_url = http_url(env, "LOGGER_URL", "http://127.0.0.1:8083");

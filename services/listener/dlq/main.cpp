@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   o.timeout = std::chrono::seconds(command->timeout_seconds);
   o.delivery_limit = env.integer("AMQP_DELIVERY_LIMIT", wire::amqp::kDefaultDeliveryLimit, 1, 1000);
   auto parsed = core::amqp::parse_amqp_url(url);
-  if (!parsed) env.fail("config: RABBIT_URL must be amqp://user:pass@host:port/vhost");
+  if (!parsed) env.fail("RABBIT_URL must be amqp://user:pass@host:port/vhost");
   core::config::exit_if_invalid(env);
   o.url = *parsed;
   try {
