@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
 )
 
 // Messages published while no listener runs wait in the durable queue; when the listener
@@ -36,9 +41,41 @@ func TestAMQPListenerStoppedThenStarted(t *testing.T) {
 	waitLogs(t, name, n, 30*time.Second)
 	// Anything delivered twice would land within moments of the first copy; give it time.
 	time.Sleep(3 * time.Second)
-	entries := logsNamed(t, name, 1000)
+	checkOnce(t, logsNamed(t, name, 1000), n, from)
+}
+
+// A log published while the logger is down is retried by the listener (through the retry
+// queues) and stored once the logger is back: none lost, none twice.
+func TestAMQPLoggerStoppedThenStarted(t *testing.T) {
+	needSystem(t)
+	needService(t, "listener")
+	needService(t, "logger")
+	const n = 20
+	name := runID("e2e-amqp-retry")
+	from := time.Now()
+
+	start := stopService(t, "logger")
+	for i := 0; i < n; i++ {
+		r := handle(t, logPayload("amqp", name, fmt.Sprint(i)))
+		if !expect(t, fmt.Sprintf("log %d via amqp with the logger stopped", i), r, 202, "logged via RabbitMQ") {
+			t.FailNow()
+		}
+	}
+	// Let the listener take them and fail at least once, then bring the logger back.
+	time.Sleep(2 * time.Second)
+	start()
+
+	// The retry plan waits 1 s, then 10 s, then 60 s between attempts.
+	waitLogs(t, name, n, 120*time.Second)
+	time.Sleep(3 * time.Second)
+	checkOnce(t, logsNamed(t, name, 1000), n, from)
+}
+
+// checkOnce checks that entries hold the data "0".."n-1" exactly once each.
+func checkOnce(t *testing.T, entries []logEntry, n int, from time.Time) {
+	t.Helper()
 	if len(entries) != n {
-		t.Errorf("%d entries named %q, want exactly %d", len(entries), name, n)
+		t.Errorf("%d entries, want exactly %d", len(entries), n)
 	}
 	seen := map[string]int{}
 	for _, e := range entries {
@@ -59,4 +96,101 @@ func TestAMQPListenerStoppedThenStarted(t *testing.T) {
 	for _, w := range wrong {
 		t.Error(w)
 	}
+}
+
+// goChannel opens an amqp091-go channel (the Go system's AMQP client) to the test RabbitMQ.
+func goChannel(t *testing.T) *amqp.Channel {
+	t.Helper()
+	conn, err := amqp.Dial(rabbitURL)
+	if err != nil {
+		t.Fatalf("dial %s: %v", rabbitURL, err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatalf("channel: %v", err)
+	}
+	if err := ch.Confirm(false); err != nil {
+		t.Fatalf("confirm.select: %v", err)
+	}
+	return ch
+}
+
+// publish sends one message to logs_topic and waits for its confirm.
+func publish(t *testing.T, ch *amqp.Channel, key string, msg amqp.Publishing) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conf, err := ch.PublishWithDeferredConfirmWithContext(ctx, "logs_topic", key, true, false, msg)
+	if err != nil {
+		t.Fatalf("publish %s: %v", key, err)
+	}
+	ok, err := conf.WaitContext(ctx)
+	if err != nil || !ok {
+		t.Fatalf("publish %s: confirm %v %v", key, ok, err)
+	}
+}
+
+// The Go broker's event emitter publishes to logs_topic with routing key log.INFO, a JSON
+// {"name","data"} body as text/plain, and no message_id: our listener stores it.
+func TestAMQPGoEmitterThroughListener(t *testing.T) {
+	needSystem(t)
+	needService(t, "listener")
+	ch := goChannel(t)
+	// As the Go broker's emitter declares it (durable topic, not auto-deleted).
+	if err := ch.ExchangeDeclare("logs_topic", "topic", true, false, false, false, nil); err != nil {
+		t.Fatalf("exchange.declare as the Go emitter does: %v", err)
+	}
+	name := runID("e2e-go-emitter")
+	from := time.Now()
+	body, _ := json.Marshal(map[string]string{"name": name, "data": "from the Go emitter"})
+	publish(t, ch, "log.INFO", amqp.Publishing{ContentType: "text/plain", Body: body})
+	entries := waitLogs(t, name, 1, 30*time.Second)
+	if len(entries) != 1 {
+		t.Fatalf("%d entries, want 1", len(entries))
+	}
+	checkEntry(t, entries[0], "from the Go emitter", from)
+}
+
+// A message delivered twice under one message_id (a redelivery) is stored once; a mail
+// published on mail.send reaches Mailpit through the listener and the mail service.
+func TestAMQPDuplicateAndMail(t *testing.T) {
+	needSystem(t)
+	needService(t, "listener")
+	ch := goChannel(t)
+
+	t.Run("duplicate message_id", func(t *testing.T) {
+		name := runID("e2e-dup")
+		from := time.Now()
+		body, _ := json.Marshal(map[string]string{"name": name, "data": "0"})
+		msg := amqp.Publishing{ContentType: "application/json", DeliveryMode: amqp.Persistent, MessageId: name, Body: body}
+		publish(t, ch, "log.INFO", msg)
+		waitLogs(t, name, 1, 30*time.Second)
+		publish(t, ch, "log.INFO", msg)
+		// A third message with another id, sent after the duplicate: once it is stored, the
+		// duplicate has been through the listener too.
+		probe := runID("e2e-dup-probe")
+		pb, _ := json.Marshal(map[string]string{"name": probe, "data": "probe"})
+		publish(t, ch, "log.INFO", amqp.Publishing{ContentType: "application/json", MessageId: probe, Body: pb})
+		waitLogs(t, probe, 1, 30*time.Second)
+		time.Sleep(time.Second)
+		checkOnce(t, logsNamed(t, name, 1000), 1, from)
+	})
+
+	t.Run("mail.send", func(t *testing.T) {
+		id := runID("e2e-amqp-mail")
+		subject := "Queued " + id
+		to := "rcpt-" + id + "@example.net"
+		body, _ := json.Marshal(map[string]string{
+			"from": "sender@example.org", "to": to, "subject": subject, "message": "Hello from the queue " + id,
+		})
+		publish(t, ch, "mail.send", amqp.Publishing{ContentType: "application/json", DeliveryMode: amqp.Persistent, MessageId: id, Body: body})
+		m := mailGet(t, waitMail(t, subject).ID)
+		if len(m.To) != 1 || m.To[0].Address != to || m.From.Address != "noreply@example.com" {
+			t.Errorf("To %+v From %+v", m.To, m.From)
+		}
+		if !strings.Contains(m.Text, "Hello from the queue "+id) || !strings.Contains(m.HTML, "Hello from the queue "+id) {
+			t.Errorf("the parts do not hold the message:\n%s\n%s", m.Text, m.HTML)
+		}
+	})
 }

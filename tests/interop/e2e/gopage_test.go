@@ -98,7 +98,10 @@ func replayPage(t *testing.T, base string) {
 func TestGoPageRequests(t *testing.T) {
 	needSystem(t)
 	t.Run("broker", func(t *testing.T) { replayPage(t, brokerURL) })
-	t.Run("frontend /api", func(t *testing.T) { replayPage(t, frontendURL+"/api") })
+	t.Run("frontend /api", func(t *testing.T) {
+		needService(t, "frontend")
+		replayPage(t, frontendURL+"/api")
+	})
 }
 
 // The Go page is served from its own origin and calls the broker cross-origin, so a browser

@@ -30,7 +30,9 @@ func TestLogThroughBroker(t *testing.T) {
 				needService(t, "listener")
 			}
 			name := runID("e2e-log-" + label)
-			data := "data of " + name + " with unicode é and \"quotes\""
+			// Bytes that each hop must carry intact: non-ASCII, an emoji, quotes, a backslash,
+			// a newline and a NUL.
+			data := "data of " + name + ": é 😀 \"quoted\" back\\slash\nline\x00nul"
 			from := time.Now()
 			r := handle(t, logPayload(c.transport, name, data))
 			if !expect(t, "log via "+label, r, 202, c.answer(name)) {

@@ -43,7 +43,17 @@ func logsNamed(t testing.TB, name string, limit int) []logEntry {
 	if name != "" {
 		q.Set("name", name)
 	}
-	r := send(t, client, http.MethodGet, loggerURL+"/logs?"+q.Encode(), nil, nil)
+	// A listing reads the whole recent window on FerretDB (docs/mongo.md), so under load it
+	// may miss its deadline: a 503/504 is tried again a few times before it counts.
+	var r reply
+	for try := 0; ; try++ {
+		r = send(t, client, http.MethodGet, loggerURL+"/logs?"+q.Encode(), nil, nil)
+		if (r.Status != http.StatusServiceUnavailable && r.Status != http.StatusGatewayTimeout) || try == 3 {
+			break
+		}
+		t.Logf("GET /logs?%s: %s; trying again", q.Encode(), r)
+		time.Sleep(time.Second)
+	}
 	if r.Status != http.StatusOK || r.EnvErr != nil || r.Env.Error {
 		t.Fatalf("GET /logs?%s: %s", q.Encode(), r)
 	}
