@@ -194,3 +194,55 @@ func TestAMQPDuplicateAndMail(t *testing.T) {
 		}
 	})
 }
+
+// The listener killed (SIGKILL, as in a crash) while it consumes: what it had taken but not
+// acknowledged is delivered again after the restart, and the logger stores it once.
+func TestAMQPListenerKilledWhileConsuming(t *testing.T) {
+	needSystem(t)
+	needService(t, "listener")
+	needService(t, "logger")
+	const n = 300
+	name := runID("e2e-amqp-crash")
+	from := time.Now()
+	t.Cleanup(func() {
+		if !serviceRunning(t, "listener") {
+			_ = services(t, "start", "listener")
+		}
+	})
+
+	sent := make(chan int, n)
+	errs := make(chan error, n)
+	go func() {
+		defer close(sent)
+		for i := 0; i < n; i++ {
+			r, err := do(client, "POST", brokerURL+"/handle", logPayload("amqp", name, fmt.Sprint(i)), nil)
+			if err == nil && (r.Status != 202 || r.Env.Message != "logged via RabbitMQ") {
+				err = fmt.Errorf("log %d via amqp: %s", i, r)
+			}
+			if err != nil {
+				errs <- err
+			}
+			sent <- i
+		}
+	}()
+	for i := range sent {
+		if i == n/3 {
+			if err := services(t, "kill", "listener"); err != nil {
+				t.Fatalf("could not kill the listener")
+			}
+			if err := services(t, "start", "listener"); err != nil {
+				t.Fatalf("could not start the listener again")
+			}
+		}
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	waitLogs(t, name, n, 60*time.Second)
+	time.Sleep(3 * time.Second)
+	checkOnce(t, logsNamed(t, name, 1000), n, from)
+}
