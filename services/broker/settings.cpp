@@ -23,7 +23,7 @@ Settings read_settings(core::service::App& app) {
   s.rpc_codec = env.one_of("LOGGER_RPC_CODEC", "gob", {"gob", "json"});
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
   if (!core::amqp::parse_amqp_url(s.rabbit_url)) {
-    env.fail("config: RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
+    env.fail("RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
              core::config::redact_url(s.rabbit_url) + "\"");
   }
   s.internal_token = app.limits().internal_token;
@@ -35,7 +35,7 @@ Settings read_settings(core::service::App& app) {
   int port = 0;
   if (colon != std::string::npos) port = std::atoi(rpc_addr.c_str() + colon + 1);
   if (colon == std::string::npos || colon == 0 || port <= 0 || port > 65535) {
-    env.fail("config: LOGGER_RPC_ADDR must be host:port, got \"" + rpc_addr + "\"");
+    env.fail("LOGGER_RPC_ADDR must be host:port, got \"" + rpc_addr + "\"");
   } else {
     s.rpc_host = rpc_addr.substr(0, colon);
     s.rpc_port = port;

@@ -17,7 +17,7 @@ Settings read_settings(core::service::App& app) {
                                   std::chrono::seconds(1));
   s.timeout = app.limits().downstream_timeout;
   if (s.mongo_url.rfind("mongodb://", 0) != 0 && s.mongo_url.rfind("mongodb+srv://", 0) != 0) {
-    env.fail("config: MONGO_URL must start with mongodb://, got \"" + s.mongo_url + "\"");
+    env.fail("MONGO_URL must start with mongodb://, got \"" + s.mongo_url + "\"");
   }
   return s;
 }
