@@ -33,9 +33,12 @@ Composer::Composer(Policy policy) : policy_(std::move(policy)) {
 
 wire::Result<core::smtp::Envelope> Composer::compose(const wire::contracts::MailPayload& p, std::int64_t unix_seconds,
                                                      std::string_view token) const {
-  if (auto r = wire::mail::check_address(p.from, "from"); !r) return r.error();
-  if (auto r = wire::mail::check_address(p.to, "to"); !r) return r.error();
-  Sender sender = resolve_sender(p.from, policy_.allowed_senders, policy_.from_address, policy_.from_name);
+  auto from = wire::mail::parse_mailbox(p.from, "from");
+  if (!from) return from.error();
+  auto to = wire::mail::parse_mailbox(p.to, "to");
+  if (!to) return to.error();
+  Sender sender = resolve_sender(wire::mail::Mailbox{from->address, from->name}, policy_.allowed_senders,
+                                 policy_.from_address, policy_.from_name);
   wire::mail::TemplateValue values[] = {{"Message", p.message}};
   auto html = wire::mail::fill_template(html_, values, wire::mail::Escaping::html);
   if (!html) return html.error();
@@ -46,7 +49,7 @@ wire::Result<core::smtp::Envelope> Composer::compose(const wire::contracts::Mail
 
   wire::mail::Message m;
   m.from = sender.from;
-  m.to = {wire::mail::Mailbox{p.to, ""}};
+  m.to = {wire::mail::Mailbox{to->address, to->name}};
   m.reply_to = sender.reply_to;
   m.subject = p.subject;
   m.date = wire::mail::format_date(unix_seconds);
@@ -55,7 +58,7 @@ wire::Result<core::smtp::Envelope> Composer::compose(const wire::contracts::Mail
   m.html = std::move(html).value();
   auto bytes = wire::mail::compose(m);
   if (!bytes) return bytes.error();
-  return core::smtp::Envelope{sender.from.address, {p.to}, std::move(bytes).value()};
+  return core::smtp::Envelope{sender.from.address, {to->address}, std::move(bytes).value()};
 }
 
 }  // namespace mail

@@ -14,10 +14,10 @@ bool sender_allowed(std::string_view address, const std::vector<std::string>& al
   return false;
 }
 
-Sender resolve_sender(const std::string& requested, const std::vector<std::string>& allowed,
+Sender resolve_sender(const wire::mail::Mailbox& requested, const std::vector<std::string>& allowed,
                       const std::string& from_address, const std::string& from_name) {
-  if (sender_allowed(requested, allowed)) return Sender{{requested, ""}, std::nullopt};
-  return Sender{{from_address, from_name}, wire::mail::Mailbox{requested, ""}};
+  if (sender_allowed(requested.address, allowed)) return Sender{requested, std::nullopt};
+  return Sender{{from_address, from_name}, requested};
 }
 
 }  // namespace mail

@@ -17,7 +17,8 @@ struct Sender {
 
 bool sender_allowed(std::string_view address, const std::vector<std::string>& allowed);
 
-Sender resolve_sender(const std::string& requested, const std::vector<std::string>& allowed,
+/// `requested` keeps its display name whether it becomes From or Reply-To.
+Sender resolve_sender(const wire::mail::Mailbox& requested, const std::vector<std::string>& allowed,
                       const std::string& from_address, const std::string& from_name);
 
 }  // namespace mail

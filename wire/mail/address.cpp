@@ -71,6 +71,42 @@ const char* domain_problem(std::string_view domain) noexcept {
   return nullptr;
 }
 
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Error invalid(std::string_view field, std::string_view why) {
+  std::string message = "invalid ";
+  message.append(field).append(" address: ").append(why);
+  return Error{400, std::move(message)};
+}
+
+// The display name before "<addr>": a quoted string (backslash escapes) or plain words; the
+// error's message says why not.
+Result<std::string> display_name(std::string_view raw) {
+  if (raw.empty() || raw.front() != '"') {
+    for (char ch : raw) {
+      if (ch == '"' || ch == '<' || ch == '>') return make_error(400, "unquoted display name with '\"', '<' or '>'");
+    }
+    return std::string(raw);
+  }
+  if (raw.size() < 2 || raw.back() != '"') return make_error(400, "unterminated quoted display name");
+  std::string name;
+  for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\') {
+      if (i + 2 >= raw.size()) return make_error(400, "display name ends with a backslash");
+      c = raw[++i];
+    } else if (c == '"') {
+      return make_error(400, "stray '\"' in the display name");
+    }
+    name.push_back(c);
+  }
+  return name;
+}
+
 }  // namespace
 
 const char* address_problem(std::string_view address) noexcept {
@@ -94,9 +130,27 @@ const char* address_problem(std::string_view address) noexcept {
 Result<void> check_address(std::string_view address, std::string_view field) {
   const char* problem = address_problem(address);
   if (problem == nullptr) return {};
-  std::string message = "invalid ";
-  message.append(field).append(" address: ").append(problem);
-  return make_error(400, std::move(message));
+  return invalid(field, problem);
+}
+
+Result<ParsedMailbox> parse_mailbox(std::string_view text, std::string_view field) {
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '\r' || c == '\n') return invalid(field, "contains CR or LF");
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return invalid(field, "contains a control character");
+  }
+  text = trim(text);
+  if (text.empty() || text.back() != '>') {
+    if (auto r = check_address(text, field); !r) return r.error();
+    return ParsedMailbox{std::string(text), {}};
+  }
+  std::size_t open = text.rfind('<');
+  if (open == std::string_view::npos) return invalid(field, "'>' without '<'");
+  std::string_view address = text.substr(open + 1, text.size() - open - 2);
+  if (auto r = check_address(address, field); !r) return r.error();
+  auto name = display_name(trim(text.substr(0, open)));
+  if (!name) return invalid(field, name.error().message);
+  return ParsedMailbox{std::string(address), std::move(name).value()};
 }
 
 }  // namespace wire::mail

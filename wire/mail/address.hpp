@@ -3,6 +3,7 @@
 /// A pragmatic RFC 5321 mailbox check: what a mail relay accepts in MAIL FROM / RCPT TO and
 /// what is safe to put into a header and an SMTP command line.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "wire/result.hpp"
@@ -27,5 +28,17 @@ inline bool is_valid_address(std::string_view address) noexcept {
 
 /// The same check as a Result: error 400 "invalid <field> address: <why>".
 Result<void> check_address(std::string_view address, std::string_view field);
+
+/// One mailbox as a client writes it: `addr`, `<addr>`, `Display Name <addr>` or
+/// `"Quoted, Name" <addr>` (what Go's net/mail.ParseAddress takes for a single mailbox, as
+/// the Go system's mail library did). The address part passes address_problem(); the name is
+/// UTF-8 without control characters (the composer encodes it as RFC 2047 words when needed).
+struct ParsedMailbox {
+  std::string address;
+  std::string name;
+};
+
+/// Error 400 "invalid <field> address: <why>" (a CR/LF anywhere included).
+Result<ParsedMailbox> parse_mailbox(std::string_view text, std::string_view field);
 
 }  // namespace wire::mail

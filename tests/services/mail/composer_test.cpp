@@ -24,13 +24,15 @@ TEST(SenderPolicy, AllowedAddressesAndDomains) {
 }
 
 TEST(SenderPolicy, OthersGoOutFromUsWithReplyTo) {
-  auto s = mail::resolve_sender("me@example.com", {"@allowed.org"}, "noreply@example.com", "Microservices");
+  auto s = mail::resolve_sender({"me@example.com", "Me"}, {"@allowed.org"}, "noreply@example.com", "Microservices");
   EXPECT_EQ(s.from.address, "noreply@example.com");
   EXPECT_EQ(s.from.name, "Microservices");
   ASSERT_TRUE(s.reply_to.has_value());
   EXPECT_EQ(s.reply_to->address, "me@example.com");
-  auto ok = mail::resolve_sender("boss@allowed.org", {"@allowed.org"}, "noreply@example.com", "Microservices");
+  EXPECT_EQ(s.reply_to->name, "Me");
+  auto ok = mail::resolve_sender({"boss@allowed.org", "Boss"}, {"@allowed.org"}, "noreply@example.com", "Microservices");
   EXPECT_EQ(ok.from.address, "boss@allowed.org");
+  EXPECT_EQ(ok.from.name, "Boss");
   EXPECT_FALSE(ok.reply_to.has_value());
 }
 
@@ -65,6 +67,20 @@ TEST(Composer, HeaderInjectionAndBadAddressesAre400) {
   auto from = c.compose({"not an address", "you@there.com", "s", "m"}, 0, "t");
   ASSERT_FALSE(from.ok());
   EXPECT_NE(from.error().message.find("from"), std::string::npos);
+}
+
+TEST(Composer, DisplayNamesAsGoClientsSendThem) {
+  mail::Composer c(policy());
+  auto env = c.compose({"Me Myself <me@example.com>", "\"Bob, Jr.\" <bob@there.com>", "s", "m"}, 0, "t");
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(env->recipients, std::vector<std::string>{"bob@there.com"});  // RCPT TO: the address only
+  EXPECT_EQ(env->mail_from, "noreply@example.com");
+  EXPECT_NE(env->message.find("bob@there.com>"), std::string::npos);
+  EXPECT_NE(env->message.find("Reply-To: "), std::string::npos);
+  EXPECT_NE(env->message.find("<me@example.com>"), std::string::npos);
+  auto bad = c.compose({"me@example.com", "Bob <bob@there.com", "s", "m"}, 0, "t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, 400);
 }
 
 TEST(MailFailures, MapToStatuses) {

@@ -79,5 +79,49 @@ TEST(Address, CheckNamesTheField) {
   EXPECT_EQ(r.error().message, "invalid to address: missing @");
 }
 
+TEST(Mailbox, PlainAngleAndNamedForms) {
+  struct Case {
+    const char* text;
+    const char* address;
+    const char* name;
+  } cases[] = {
+      {"a@example.com", "a@example.com", ""},
+      {"  a@example.com ", "a@example.com", ""},
+      {"<a@example.com>", "a@example.com", ""},
+      {"Bob <bob@example.com>", "bob@example.com", "Bob"},
+      {"\"Bob, Jr.\" <bob@example.com>", "bob@example.com", "Bob, Jr."},
+      {"\"Say \\\"hi\\\"\" <x@example.com>", "x@example.com", "Say \"hi\""},
+      {"Zo\xc3\xab <z@example.com>", "z@example.com", "Zo\xc3\xab"},
+  };
+  for (const auto& c : cases) {
+    auto m = parse_mailbox(c.text, "to");
+    ASSERT_TRUE(m.ok()) << c.text << ": " << m.error().message;
+    EXPECT_EQ(m->address, c.address) << c.text;
+    EXPECT_EQ(m->name, c.name) << c.text;
+  }
+}
+
+TEST(Mailbox, RefusedForms) {
+  const char* refused[] = {
+      "",
+      "Bob bob@example.com",
+      "Bob <bob@example.com",
+      "Bob bob@example.com>",
+      "Bob <bob@example.com> trailing",
+      "Bob <not-an-address>",
+      "Bob <a@example.com>\r\nBcc: c@example.com",
+      "Bo\nb <b@example.com>",
+      "\"Bob <b@example.com>",
+      "Bo\"b <b@example.com>",
+      "Bob <a@example.com, c@example.com>",
+  };
+  for (const char* text : refused) {
+    auto m = parse_mailbox(text, "to");
+    ASSERT_FALSE(m.ok()) << text;
+    EXPECT_EQ(m.error().code, 400) << text;
+    EXPECT_EQ(m.error().message.rfind("invalid to address: ", 0), 0u) << m.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace wire::mail
