@@ -59,3 +59,26 @@ func TestMailThroughBroker(t *testing.T) {
 		t.Errorf("Content-Type %q, want multipart/alternative", ct)
 	}
 }
+
+// Recipients and senders written with a display name, as the Go system's mail library took
+// them: the mail reaches the address, the names stay in the headers.
+func TestMailWithDisplayNames(t *testing.T) {
+	needSystem(t)
+	id := runID("e2e-mail-names")
+	subject := "names " + id
+	from := "sender-" + id + "@example.org"
+	to := "rcpt-" + id + "@example.net"
+
+	named := `"Rcpt, Jr." <` + to + ">"
+	r := handle(t, mailPayload("Sender Person <"+from+">", named, subject, "hi"))
+	if !expect(t, "mail with display names", r, 202, "Message sent to "+named) {
+		return
+	}
+	m := mailGet(t, waitMail(t, subject).ID)
+	if len(m.To) != 1 || m.To[0].Address != to || m.To[0].Name != "Rcpt, Jr." {
+		t.Errorf("To %+v, want %q <%s>", m.To, "Rcpt, Jr.", to)
+	}
+	if len(m.ReplyTo) != 1 || m.ReplyTo[0].Address != from || m.ReplyTo[0].Name != "Sender Person" {
+		t.Errorf("Reply-To %+v, want Sender Person <%s>", m.ReplyTo, from)
+	}
+}
