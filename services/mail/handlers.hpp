@@ -1,8 +1,11 @@
 #pragma once
 // The mail service's API: POST /send {"from","to","subject","message"} -> 202 "sent to <to>".
+// With an Idempotency-Key header a repeat of a sent request answers 202 again (with
+// Idempotent-Replayed: true) without sending; see idempotency.hpp.
 #include "core/service/app.hpp"
 #include "core/smtp/client.hpp"
 #include "services/mail/composer.hpp"
+#include "services/mail/idempotency.hpp"
 
 namespace mail {
 
@@ -10,6 +13,7 @@ struct Settings {
   core::smtp::SmtpOptions smtp;  // MAIL_HOST, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_ENCRYPTION, MAIL_CA_FILE
   Policy policy;
   core::Duration timeout;        // DOWNSTREAM_TIMEOUT
+  IdempotencyOptions idempotency;  // MAIL_IDEMPOTENCY_TTL, MAIL_IDEMPOTENCY_MAX
 };
 
 Settings read_settings(core::service::App& app);
@@ -17,7 +21,10 @@ Settings read_settings(core::service::App& app);
 /// The answer for a failed send: 503 (relay unreachable or busy), 504 (deadline), 502 (refused).
 core::http::Response send_failure(const std::exception_ptr& error);
 
-core::Task<core::http::Response> send(const Composer* composer, core::smtp::Client* client, core::Duration timeout,
+/// POST /send. `keys` is the process's Idempotency-Key table (shared by every worker);
+/// `timeout` bounds the whole request: waiting for a send of the same key, then its own send.
+core::Task<core::http::Response> send(const Composer* composer, core::smtp::Client* client,
+                                      IdempotencyTable* keys, core::Duration timeout,
                                       core::http::Context& ctx);
 
 void register_routes(core::service::App& app, const Settings& settings);

@@ -1,0 +1,85 @@
+#pragma once
+// POST /send driven straight through mail::send(), without an HTTP server: a request built in
+// memory, a Client made on the test's own loop.
+#include <string>
+#include <vector>
+
+#include "core/http/context.hpp"
+#include "core/runtime/spawn.hpp"
+#include "core/runtime/timer.hpp"
+#include "core/smtp/client.hpp"
+#include "services/mail/handlers.hpp"
+
+namespace mail_test {
+
+using core::http::Response;
+
+inline mail::Policy policy() {
+  return mail::Policy{{}, "noreply@example.com", "Microservices", "example.com"};
+}
+
+/// A POST /send with this body; `key` empty: no Idempotency-Key header.
+inline core::http::Context request(const std::string& body, const std::string& key = "") {
+  core::http::Context ctx;
+  ctx.request.method = "POST";
+  ctx.request.target = ctx.request.path = "/send";
+  ctx.request.headers.push_back({"Content-Type", "application/json"});
+  if (!key.empty()) ctx.request.headers.push_back({"Idempotency-Key", key});
+  ctx.request.body = body;
+  return ctx;
+}
+
+inline std::string mail_json(const std::string& to, const std::string& subject,
+                             const std::string& message = "Hello") {
+  return R"({"from":"me@example.com","to":")" + to + R"(","subject":")" + subject +
+         R"(","message":")" + message + R"("})";
+}
+
+inline bool replayed(const Response& r) {
+  const std::string* h = wire::http::find_header(r.headers, "Idempotent-Replayed");
+  return h != nullptr && *h == "true";
+}
+
+/// Posts each request in turn (each awaited before the next) through one Client.
+inline core::Task<std::vector<Response>> post_in_turn(const mail::Composer* composer,
+                                                     core::smtp::SmtpOptions options,
+                                                     mail::IdempotencyTable* keys,
+                                                     core::Duration timeout,
+                                                     std::vector<core::http::Context> requests,
+                                                     std::size_t* sent) {
+  core::smtp::Client client(std::move(options));
+  std::vector<Response> out;
+  for (auto& ctx : requests) {
+    out.push_back(co_await mail::send(composer, &client, keys, timeout, ctx));
+  }
+  *sent = client.sent();
+  co_return out;
+}
+
+inline core::Task<void> post_into(const mail::Composer* composer, core::smtp::Client* client,
+                                  mail::IdempotencyTable* keys, core::Duration timeout,
+                                  core::http::Context ctx, Response* out, int* pending) {
+  *out = co_await mail::send(composer, client, keys, timeout, ctx);
+  --*pending;
+}
+
+/// Starts every request at once on this loop and waits for all of them.
+inline core::Task<std::vector<Response>> post_at_once(const mail::Composer* composer,
+                                                     core::smtp::SmtpOptions options,
+                                                     mail::IdempotencyTable* keys,
+                                                     core::Duration timeout,
+                                                     std::vector<core::http::Context> requests,
+                                                     std::size_t* sent) {
+  core::smtp::Client client(std::move(options));
+  std::vector<Response> out(requests.size());
+  int pending = static_cast<int>(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    core::spawn(
+        post_into(composer, &client, keys, timeout, std::move(requests[i]), &out[i], &pending));
+  }
+  while (pending > 0) co_await core::sleep(core::Duration(5));
+  *sent = client.sent();
+  co_return out;
+}
+
+}  // namespace mail_test
