@@ -1,21 +1,13 @@
 #include "services/listener/message.hpp"
 
 #include "wire/amqp/topology.hpp"
+#include "wire/http/idempotency_key.hpp"
 #include "wire/contracts/payloads.hpp"
 #include "wire/json/value.hpp"
 
 namespace listener {
 
 namespace {
-
-// The logger's rule for Idempotency-Key: 1 to 128 visible ASCII characters.
-bool usable_key(std::string_view id) {
-  if (id.size() > 128) return false;
-  for (char c : id) {
-    if (c <= 0x20 || c >= 0x7f) return false;
-  }
-  return true;
-}
 
 wire::Result<std::string> encode(Target target, const wire::json::Value& body) {
   if (target == Target::logger) {
@@ -40,7 +32,8 @@ wire::Result<Forward> parse_message(std::string_view routing_key, std::string_vi
   } else {
     return wire::make_error(400, "unknown routing key \"" + std::string(routing_key) + "\"");
   }
-  if (!usable_key(message_id)) {
+  // No message_id (the Go emitter sends none): forwarded without a key.
+  if (!message_id.empty() && !wire::http::is_valid_idempotency_key(message_id)) {
     return wire::make_error(400, "message_id is not usable as an Idempotency-Key");
   }
   auto json = wire::json::parse(body);

@@ -24,14 +24,6 @@ wire::Result<std::size_t> parse_limit(const std::optional<std::string>& text) {
   return n;
 }
 
-wire::Result<std::string> parse_idempotency_key(const std::string* header) {
-  if (!header) return std::string();
-  bool ok = !header->empty() && header->size() <= 128;
-  for (char c : *header) ok = ok && c > 0x20 && c < 0x7f;
-  if (!ok) return wire::make_error(400, "Idempotency-Key must be 1 to 128 visible ASCII characters");
-  return *header;
-}
-
 Response store_failure(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);

@@ -6,6 +6,7 @@
 #include "core/rpc/registry.hpp"
 #include "core/service/app.hpp"
 #include "services/logger/store.hpp"
+#include "wire/http/idempotency_key.hpp"
 #include "wire/result.hpp"
 
 namespace logger {
@@ -14,7 +15,7 @@ namespace logger {
 wire::Result<std::size_t> parse_limit(const std::optional<std::string>& text);
 
 /// "Idempotency-Key": absent -> "", 1..128 visible ASCII characters, else a 400 message.
-wire::Result<std::string> parse_idempotency_key(const std::string* header);
+using wire::http::parse_idempotency_key;
 
 /// The answer for a store failure: 503 (unreachable or busy), 504 (deadline), 500.
 core::http::Response store_failure(const std::exception_ptr& error);

@@ -6,16 +6,6 @@
 
 namespace mail {
 
-wire::Result<std::string> parse_idempotency_key(const std::string* header) {
-  if (!header) return std::string();
-  bool ok = !header->empty() && header->size() <= 128;
-  for (char c : *header) ok = ok && c > 0x20 && c < 0x7f;
-  if (!ok) {
-    return wire::make_error(400, "Idempotency-Key must be 1 to 128 visible ASCII characters");
-  }
-  return *header;
-}
-
 namespace {
 
 void hash_field(crypto_generichash_state* state, const std::string& field) {

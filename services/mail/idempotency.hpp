@@ -20,12 +20,13 @@
 #include "core/runtime/task.hpp"
 #include "core/runtime/timer.hpp"
 #include "wire/contracts/payloads.hpp"
+#include "wire/http/idempotency_key.hpp"
 #include "wire/result.hpp"
 
 namespace mail {
 
 /// "Idempotency-Key": absent -> "", 1..128 visible ASCII characters, else a 400 naming it.
-wire::Result<std::string> parse_idempotency_key(const std::string* header);
+using wire::http::parse_idempotency_key;
 
 /// A hash of the payload's fields (not of the JSON text, so key order and spacing do not
 /// matter): a key reused with another payload is told apart by it.
