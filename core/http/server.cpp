@@ -17,16 +17,11 @@
 
 namespace core::http {
 
-struct Server::Connection {
-  CancelToken token;
-  Connection* prev = nullptr;
-  Connection* next = nullptr;
-  // Null once the Server is destroyed: the connection's coroutine may still resume (it was
-  // cancelled) and must not touch the server then.
-  Server* server = nullptr;
-  // Between the first byte of a request and the end of writing its response: drain() lets
-  // such a connection finish instead of cutting it.
-  bool busy = false;
+// Busy between the first byte of a request and the end of writing its response: drain() lets
+// such a connection finish instead of cutting it. Counted as open while it lives.
+struct Server::Connection : ConnectionSet::Member {
+  Connection() { server_metrics().open_connections.inc(); }
+  ~Connection() { server_metrics().open_connections.dec(); }
 };
 
 namespace {
@@ -54,19 +49,12 @@ Response parse_error_response(const wire::http::RequestParser& parser) {
 }  // namespace
 
 Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
-    : options_(std::move(options)), router_(std::move(router)) {}
+    : options_(std::move(options)),
+      router_(std::move(router)),
+      connections_(options_.max_connections) {}
 
-Server::~Server() {
-  listener_.close();
-  // The connections' coroutines unwind on a later turn, after this object is gone: detach
-  // them first so they neither unlink themselves from nor read anything of a dead server.
-  for (Connection* c = head_; c; c = c->next) c->server = nullptr;
-  for (Connection* c = head_; c;) {
-    Connection* next = c->next;
-    c->token.cancel();
-    c = next;
-  }
-}
+// Then connections_ cuts and detaches the connections left.
+Server::~Server() { listener_.close(); }
 
 void Server::start() {
   listener_.listen(options_.host, options_.port, options_.reuse_port,
@@ -74,73 +62,21 @@ void Server::start() {
 }
 
 void Server::accept(TcpStream stream) {
-  if (draining_ || connections_ >= options_.max_connections) {
+  if (!connections_.accepting()) {
     server_metrics().rejected_connections.inc();
     stream.reset();
     return;
   }
   auto conn = std::make_unique<Connection>();
-  Connection* c = conn.get();
-  c->server = this;
-  c->next = head_;
-  if (head_) head_->prev = c;
-  head_ = c;
-  ++connections_;
-  server_metrics().open_connections.inc();
-  spawn(serve_connection(this, std::move(stream), std::move(conn)), &c->token, "http connection");
+  connections_.add(*conn);
+  CancelToken* token = &conn->token;
+  spawn(serve_connection(this, std::move(stream), std::move(conn)), token, "http connection");
 }
-
-void Server::forget(Connection* c) {
-  if (c->prev) c->prev->next = c->next;
-  else head_ = c->next;
-  if (c->next) c->next->prev = c->prev;
-  --connections_;
-  server_metrics().open_connections.dec();
-  if (draining_ && connections_ == 0 && drain_waiter_) Loop::current().defer(std::exchange(drain_waiter_, {}));
-}
-
-namespace {
-// Waits for the last connection to go; a cancellation (drain's grace timeout) ends the wait.
-struct DrainWait {
-  std::coroutine_handle<>* slot;
-  CancelToken::Subscription sub{};
-  bool cancelled = false;
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    *slot = h;
-    sub.subscribe(detail::token_of(h), &DrainWait::on_cancel, this);
-  }
-  void await_resume() const {
-    if (cancelled) throw Cancelled();
-  }
-  static void on_cancel(void* p) {
-    auto* self = static_cast<DrainWait*>(p);
-    if (!*self->slot) return;  // already woken by the last connection
-    self->cancelled = true;
-    Loop::current().defer(std::exchange(*self->slot, {}));
-  }
-};
-}  // namespace
 
 Task<void> Server::drain() {
-  draining_ = true;
   listener_.close();
   // Idle connections are closed now; busy ones close after their current response.
-  for (Connection* c = head_; c; c = c->next) {
-    if (!c->busy) c->token.cancel();
-  }
-  if (connections_ > 0) {
-    struct Guard {
-      Server* s;
-      ~Guard() {
-        // Cancelled by the grace timeout: whatever is still open is cut now.
-        s->drain_waiter_ = {};
-        for (Connection* c = s->head_; c; c = c->next) c->token.cancel();
-      }
-    } guard{this};
-    co_await DrainWait{&drain_waiter_};
-  }
+  co_await connections_.drain();
 }
 
 Task<Response> Server::dispatch(Context& ctx) {
@@ -227,14 +163,8 @@ Task<void> linger_close(TcpStream& stream) {
 }  // namespace
 
 Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Server::Connection> conn) {
-  Server::Connection* c = conn.get();
-  struct Forget {
-    Server::Connection* c;
-    ~Forget() {
-      if (c->server) c->server->forget(c);
-    }
-  } forget{c};
-  // Copied: the Server may be destroyed while this coroutine is suspended (c->server tells).
+  Server::Connection* c = conn.get();  // leaves the server's set when this coroutine ends
+  // Copied: the Server may be destroyed while this coroutine is suspended (c->detached() tells).
   const ServerOptions& opt = srv->options_;
   const Duration header_timeout = opt.header_timeout, body_timeout = opt.body_timeout;
   const Duration idle_timeout = opt.idle_timeout, write_timeout = opt.write_timeout;
@@ -286,8 +216,8 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
         stream.cancel_on_hangup(&c->token);
         Response resp = co_await srv->dispatch(ctx);
         stream.cancel_on_hangup(nullptr);
-        if (!c->server) co_return;  // the server is gone
-        bool keep = ctx.request.keep_alive && !srv->draining_;
+        if (c->detached()) co_return;  // the server is gone
+        bool keep = ctx.request.keep_alive && !srv->connections_.draining();
         wire::http::serialize_response(resp, out, keep, http_date(), ctx.request.method == "HEAD",
                                        ctx.request.version_minor);
         if (!keep) close = true;
@@ -296,9 +226,9 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
         co_await stream.write(out, write_timeout);
         out.clear();
       }
-      if (!c->server) co_return;
+      if (c->detached()) co_return;
       if (!parser.started()) c->busy = false;  // between requests: drain() may close it
-      if (close || (srv->draining_ && !parser.started())) break;
+      if (close || (srv->connections_.draining() && !parser.started())) break;
 
       Duration wait = idle_timeout;
       if (parser.started()) {
@@ -308,7 +238,7 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
         wait = Duration(deadline > now ? deadline - now : 1);
       }
       if (co_await stream.read_some(wait) == 0) break;  // the client closed
-      if (!c->server) co_return;
+      if (c->detached()) co_return;
     }
   } catch (const TimeoutError&) {
     timed_out = parser.started();  // an idle keep-alive connection just closes
@@ -323,7 +253,7 @@ Task<void> serve_connection(Server* srv, TcpStream stream, std::unique_ptr<Serve
       co_await stream.write(out, std::chrono::seconds(1));
     } catch (const std::exception&) {
     }
-  } else if (parse_failed && c->server) {
+  } else if (parse_failed && !c->detached()) {
     co_await linger_close(stream);
   }
 }

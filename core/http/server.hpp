@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/http/router.hpp"
+#include "core/net/connection_set.hpp"
 #include "core/net/tcp_listener.hpp"
 #include "wire/http/limits.hpp"
 
@@ -38,7 +39,7 @@ class Server {
   /// Binds and starts accepting on the calling loop.
   void start();
   int port() const noexcept { return listener_.port(); }
-  std::size_t connections() const noexcept { return connections_; }
+  std::size_t connections() const noexcept { return connections_.size(); }
 
   /// Stops accepting, closes idle connections, lets busy ones finish their request (answered
   /// with Connection: close); returns when none is left. Run it under a deadline.
@@ -49,16 +50,12 @@ class Server {
  private:
   friend Task<void> serve_connection(Server* server, TcpStream stream, std::unique_ptr<Connection> conn);
   void accept(TcpStream stream);
-  void forget(Connection* conn);
   Task<Response> dispatch(Context& ctx);
 
   ServerOptions options_;
   std::shared_ptr<const Router> router_;
   TcpListener listener_;
-  Connection* head_ = nullptr;  // intrusive list of live connections
-  std::size_t connections_ = 0;
-  bool draining_ = false;
-  std::coroutine_handle<> drain_waiter_;
+  ConnectionSet connections_;
 };
 
 }  // namespace core::http

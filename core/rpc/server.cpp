@@ -10,11 +10,14 @@
 
 namespace core::rpc {
 
-struct Server::Connection {
-  Server* server = nullptr;  // null once the server is gone
+// Its token (from ConnectionSet::Member) is everything of this connection: the hard cut. `busy`
+// stays unused: drain() stops the reading of every connection instead (stop_reading), and each
+// closes once its calls in flight are answered. Counted as open while it lives.
+struct Server::Connection : ConnectionSet::Member {
+  Connection() { server_metrics().open_connections.inc(); }
+  ~Connection() { server_metrics().open_connections.dec(); }
   std::shared_ptr<const Registry> registry;
   Duration write_timeout{};
-  CancelToken token;               // everything of this connection (hard cut)
   CancelToken read_token{&token};  // only the reading (drain, broken writes)
   TcpStream stream;
   std::unique_ptr<wire::rpc::ServerCodec> codec;
@@ -25,8 +28,6 @@ struct Server::Connection {
   bool decoding = false;      // the reader is going through a batch of calls
   std::size_t in_flight = 0;  // call coroutines alive (the writer counts as one)
   detail::WaitList progress;  // the reader waits here for a free slot, or for the end
-  Connection* prev = nullptr;
-  Connection* next = nullptr;
 };
 
 namespace {
@@ -166,16 +167,10 @@ Task<void> discard_input(Connection* c) {
 
 }  // namespace
 
-Task<void> serve_connection(std::unique_ptr<Connection> conn) {
-  Connection* c = conn.get();
-  struct Forget {
-    Connection* c;
-    ~Forget() {
-      server_metrics().open_connections.dec();
-      if (c->server) c->server->forget(c);
-    }
-  } forget{c};
-  const ServerOptions& opt = c->server->options_;
+Task<void> serve_connection(Server* server, std::unique_ptr<Connection> conn) {
+  Connection* c = conn.get();  // leaves the server's set when this coroutine ends
+  // Read before the first wait: the server may be gone when this coroutine resumes.
+  const ServerOptions& opt = server->options_;
   const Duration idle_timeout = opt.idle_timeout;
   const Duration frame_timeout = opt.frame_timeout;
   const std::size_t max_in_flight = opt.max_in_flight;
@@ -243,15 +238,12 @@ Task<void> serve_connection(std::unique_ptr<Connection> conn) {
 }
 
 Server::Server(ServerOptions options, std::shared_ptr<const Registry> registry)
-    : options_(std::move(options)), registry_(std::move(registry)) {}
+    : options_(std::move(options)),
+      registry_(std::move(registry)),
+      connections_(options_.max_connections) {}
 
-Server::~Server() {
-  listener_.close();
-  for (Connection* c = head_; c; c = c->next) {
-    c->server = nullptr;
-    c->token.cancel();
-  }
-}
+// Then connections_ cuts and detaches the connections left.
+Server::~Server() { listener_.close(); }
 
 void Server::start() {
   listener_.listen(options_.host, options_.port, options_.reuse_port,
@@ -259,60 +251,29 @@ void Server::start() {
 }
 
 void Server::accept(TcpStream stream) {
-  if (draining_ || connections_ >= options_.max_connections) {
+  if (!connections_.accepting()) {
     server_metrics().rejected_connections.inc();
     stream.reset();
     return;
   }
   auto conn = std::make_unique<Connection>();
   Connection* c = conn.get();
-  c->server = this;
   c->registry = registry_;
   c->write_timeout = options_.write_timeout;
   c->stream = std::move(stream);
-  c->next = head_;
-  if (head_) head_->prev = c;
-  head_ = c;
-  ++connections_;
-  server_metrics().open_connections.inc();
-  spawn(serve_connection(std::move(conn)), &c->read_token, "rpc connection");
-}
-
-void Server::forget(Connection* c) {
-  if (c->prev)
-    c->prev->next = c->next;
-  else
-    head_ = c->next;
-  if (c->next) c->next->prev = c->prev;
-  --connections_;
-  if (draining_ && connections_ == 0 && drain_waiter_)
-    Loop::current().defer(std::exchange(drain_waiter_, {}));
+  connections_.add(*c);
+  spawn(serve_connection(this, std::move(conn)), &c->read_token, "rpc connection");
 }
 
 namespace {
-struct DrainWait {
-  std::coroutine_handle<>* slot;
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) noexcept { *slot = h; }
-  void await_resume() const noexcept {}
-};
+// Reading stops on every connection, busy or not; each closes once its calls in flight are
+// answered.
+void stop_reading(ConnectionSet::Member& m) { static_cast<Connection&>(m).read_token.cancel(); }
 }  // namespace
 
 Task<void> Server::drain() {
-  draining_ = true;
   listener_.close();
-  for (Connection* c = head_; c; c = c->next) c->read_token.cancel();
-  if (connections_ > 0) {
-    struct Guard {
-      Server* s;
-      ~Guard() {
-        // Cancelled by the grace timeout: whatever is still open is cut now.
-        s->drain_waiter_ = {};
-        for (Connection* c = s->head_; c; c = c->next) c->token.cancel();
-      }
-    } guard{this};
-    co_await DrainWait{&drain_waiter_};
-  }
+  co_await connections_.drain(&stop_reading);
 }
 
 }  // namespace core::rpc

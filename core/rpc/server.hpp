@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/net/connection_set.hpp"
 #include "core/net/tcp_listener.hpp"
 #include "core/rpc/registry.hpp"
 
@@ -40,7 +41,7 @@ class Server {
   /// Binds and starts accepting on the calling loop.
   void start();
   int port() const noexcept { return listener_.port(); }
-  std::size_t connections() const noexcept { return connections_; }
+  std::size_t connections() const noexcept { return connections_.size(); }
 
   /// Stops accepting and reading; calls in flight finish and are answered, then every
   /// connection closes. Returns when none is left; run it under a deadline (cancelled, it
@@ -50,17 +51,13 @@ class Server {
   struct Connection;
 
  private:
-  friend Task<void> serve_connection(std::unique_ptr<Connection> conn);
+  friend Task<void> serve_connection(Server* server, std::unique_ptr<Connection> conn);
   void accept(TcpStream stream);
-  void forget(Connection* conn);
 
   ServerOptions options_;
   std::shared_ptr<const Registry> registry_;
   TcpListener listener_;
-  Connection* head_ = nullptr;  // intrusive list of live connections
-  std::size_t connections_ = 0;
-  bool draining_ = false;
-  std::coroutine_handle<> drain_waiter_;
+  ConnectionSet connections_;
 };
 
 }  // namespace core::rpc

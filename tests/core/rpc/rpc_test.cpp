@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "core/rpc/server.hpp"
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
+#include "core/runtime/timer.hpp"
 #include "tests/wire/rpc/go_vectors.hpp"
 #include "wire/rpc/gob_codec.hpp"
 #include "wire/rpc/gob_primitives.hpp"
@@ -246,6 +248,44 @@ Task<void> drain_finishes_calls(Codec codec) {
 }
 
 TEST_P(RpcTest, DrainAnswersCallsInFlight) { core::run_sync(drain_finishes_calls(GetParam())); }
+
+Task<void> call_ignoring_errors(Client* client, Payload p, bool* failed, bool* done) {
+  try {
+    co_await client->call("RPCServer.Slow", std::move(p));
+  } catch (const std::exception&) {
+    *failed = true;
+  }
+  *done = true;
+}
+
+Task<void> drain_deadline_cuts_calls(Codec codec) {
+  Server server(local(), registry());
+  server.start();
+  Client client(to(server.port(), codec));
+  bool failed = false, done = false;
+  core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &failed, &done));
+  co_await core::sleep(Duration(20));
+  auto started = std::chrono::steady_clock::now();
+  bool timed_out = false;
+  try {
+    co_await core::with_timeout(server.drain(), Duration(100));
+  } catch (const core::TimeoutError&) {
+    timed_out = true;
+  }
+  EXPECT_TRUE(timed_out);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+  // The call left in flight is cut: its connection closes, and the caller hears of it.
+  for (int i = 0; i < 200 && (!done || server.connections() > 0); ++i)
+    co_await core::sleep(Duration(5));
+  EXPECT_EQ(server.connections(), 0u);
+  EXPECT_TRUE(done);
+  EXPECT_TRUE(failed);
+  co_await settle();
+}
+
+TEST_P(RpcTest, DrainUnderADeadlineCutsTheCallsLeft) {
+  core::run_sync(drain_deadline_cuts_calls(GetParam()));
+}
 
 INSTANTIATE_TEST_SUITE_P(Codecs, RpcTest, ::testing::Values(Codec::gob, Codec::json),
                          [](const auto& info) {

@@ -1,0 +1,159 @@
+// ConnectionSet on its own: each member is owned by a coroutine that works for a while, the
+// way a server's connection state is owned by its connection coroutine.
+#include "core/net/connection_set.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+
+#include "core/runtime/run.hpp"
+#include "core/runtime/spawn.hpp"
+#include "core/runtime/timer.hpp"
+
+namespace core {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+struct Outcome {
+  bool finished = false;  // worked to the end
+  bool cut = false;       // ended by its token
+  bool detached = false;  // found its set gone at the end
+  Clock::time_point ended_at{};
+};
+
+Task<void> work(std::unique_ptr<ConnectionSet::Member> member, Duration d, Outcome* out) {
+  try {
+    co_await sleep(d);
+    out->finished = true;
+  } catch (const Cancelled&) {
+    out->cut = true;
+  }
+  out->detached = member->detached();
+  out->ended_at = Clock::now();
+}  // the member leaves the set here
+
+void join(ConnectionSet& set, Duration d, Outcome* out, bool busy = false) {
+  auto member = std::make_unique<ConnectionSet::Member>();
+  member->busy = busy;
+  set.add(*member);
+  CancelToken* token = &member->token;
+  spawn(work(std::move(member), d, out), token, "member");
+}
+
+// Waits (bounded) until the set is empty.
+Task<void> until_empty(const ConnectionSet* set) {
+  auto give_up = Clock::now() + 5s;
+  while (set->size() > 0 && Clock::now() < give_up) co_await sleep(5ms);
+}
+
+Task<void> counting() {
+  ConnectionSet set(3);
+  Outcome a, b, c;
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_TRUE(set.accepting());
+  join(set, 20ms, &a);
+  join(set, 60ms, &b);
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_TRUE(set.accepting());
+  join(set, 60ms, &c);
+  EXPECT_EQ(set.size(), 3u);
+  EXPECT_FALSE(set.accepting());  // at the cap
+  co_await sleep(40ms);
+  EXPECT_TRUE(a.finished);
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_TRUE(set.accepting());
+  co_await until_empty(&set);
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_TRUE(b.finished && c.finished);
+}
+
+TEST(ConnectionSet, CountsItsMembersUpToTheCap) { run_sync(counting()); }
+
+Task<void> drain_waits_for_busy() {
+  ConnectionSet set(10);
+  Outcome idle, busy;
+  join(set, 10s, &idle);
+  join(set, 150ms, &busy, true);
+  auto started = Clock::now();
+  co_await with_timeout(set.drain(), 5s);
+  auto took = Clock::now() - started;
+  EXPECT_GE(took, 100ms);  // waited for the busy one
+  EXPECT_LT(took, 2s);
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_TRUE(idle.cut);
+  EXPECT_LT(idle.ended_at - started, 100ms);  // cut at once
+  EXPECT_TRUE(busy.finished);
+  EXPECT_FALSE(busy.cut);
+  EXPECT_TRUE(set.draining());
+  EXPECT_FALSE(set.accepting());
+}
+
+TEST(ConnectionSet, DrainCutsIdleMembersAtOnceAndWaitsForBusyOnes) {
+  run_sync(drain_waits_for_busy());
+}
+
+Task<void> drain_empty() {
+  ConnectionSet set(10);
+  auto started = Clock::now();
+  co_await with_timeout(set.drain(), 5s);
+  EXPECT_LT(Clock::now() - started, 100ms);
+  EXPECT_FALSE(set.accepting());
+}
+
+TEST(ConnectionSet, DrainOfAnEmptySetEndsAtOnce) { run_sync(drain_empty()); }
+
+Task<void> drain_deadline() {
+  ConnectionSet set(10);
+  Outcome stuck;
+  join(set, 10s, &stuck, true);
+  auto started = Clock::now();
+  bool timed_out = false;
+  try {
+    co_await with_timeout(set.drain(), 50ms);
+  } catch (const TimeoutError&) {
+    timed_out = true;
+  }
+  EXPECT_TRUE(timed_out);
+  EXPECT_LT(Clock::now() - started, 1s);
+  co_await until_empty(&set);  // what was left is cut
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_TRUE(stuck.cut);
+  EXPECT_FALSE(stuck.detached);
+}
+
+TEST(ConnectionSet, DrainUnderADeadlineCutsWhatIsLeftWhenItPasses) { run_sync(drain_deadline()); }
+
+// A server's own drain policy: every member is cut, busy or not.
+void cut_everyone(ConnectionSet::Member& m) { m.token.cancel(); }
+
+Task<void> drain_with_own_stop() {
+  ConnectionSet set(10);
+  Outcome idle, busy;
+  join(set, 10s, &idle);
+  join(set, 10s, &busy, true);
+  co_await with_timeout(set.drain(&cut_everyone), 5s);
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_TRUE(idle.cut);
+  EXPECT_TRUE(busy.cut);
+}
+
+TEST(ConnectionSet, DrainAppliesTheGivenStopToEveryMember) { run_sync(drain_with_own_stop()); }
+
+Task<void> destroyed_with_members() {
+  auto set = std::make_unique<ConnectionSet>(10);
+  Outcome idle, busy;
+  join(*set, 10s, &idle);
+  join(*set, 10s, &busy, true);
+  set.reset();  // the members' coroutines unwind on a later turn, without the set
+  co_await sleep(20ms);
+  EXPECT_TRUE(idle.cut && idle.detached);
+  EXPECT_TRUE(busy.cut && busy.detached);
+}
+
+TEST(ConnectionSet, DestroyingTheSetWithLiveMembersIsSafe) { run_sync(destroyed_with_members()); }
+
+}  // namespace
+}  // namespace core
