@@ -20,27 +20,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"microservices/interop/gologger"
 )
 
-// RPCPayload is the Go system's argument type (logger-service/cmd/api/rpc.go).
-type RPCPayload struct {
-	Name string
-	Data string
-}
-
-// RPCServer is the Go system's RPC receiver, plus a method that fails.
-type RPCServer struct{}
-
-// LogInfo answers as the Go logger does (without storing anything).
-func (r *RPCServer) LogInfo(payload RPCPayload, resp *string) error {
-	*resp = "Processed payload via RPC:" + payload.Name
-	return nil
-}
-
-// Fail answers with an error carrying Data.
-func (r *RPCServer) Fail(payload RPCPayload, resp *string) error {
-	return errors.New(payload.Data)
-}
+// RPCPayload and RPCServer: the Go logger's RPC surface, shared with cmd/rpcgoserver and e2e.
+type RPCPayload = gologger.RPCPayload
+type RPCServer = gologger.RPCServer
 
 // rpcToolPath finds one of our tools, or skips the test.
 func rpcToolPath(t testing.TB, name string) string {

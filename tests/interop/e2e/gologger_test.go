@@ -8,35 +8,13 @@ import (
 	"net/rpc/jsonrpc"
 	"sync"
 	"testing"
+
+	"microservices/interop/gologger"
 )
 
-// RPCPayload is the Go logger's argument type (logger-service/cmd/api/rpc.go).
-type RPCPayload struct {
-	Name string
-	Data string
-}
-
-// RPCServer is the Go logger's receiver; this one records what it receives instead of
-// writing to MongoDB.
-type RPCServer struct {
-	mu       sync.Mutex
-	received []RPCPayload
-}
-
-// LogInfo answers as the Go logger does.
-func (r *RPCServer) LogInfo(payload RPCPayload, resp *string) error {
-	r.mu.Lock()
-	r.received = append(r.received, payload)
-	r.mu.Unlock()
-	*resp = "Processed payload via RPC:" + payload.Name
-	return nil
-}
-
-func (r *RPCServer) payloads() []RPCPayload {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]RPCPayload(nil), r.received...)
-}
+// RPCPayload and RPCServer: the Go logger's RPC surface (it records what it receives).
+type RPCPayload = gologger.RPCPayload
+type RPCServer = gologger.RPCServer
 
 // startGoLogger serves RPCServer with net/rpc on a loopback port, as the Go logger does
 // (rpc.ServeConn: gob), or with net/rpc/jsonrpc.
@@ -99,8 +77,8 @@ func TestBrokerLogsThroughGoLogger(t *testing.T) {
 			data := "Some kind of data for " + name
 			r := send(t, client, http.MethodPost, broker+"/handle", logPayload("", name, data), nil)
 			expect(t, "log via rpc to the Go logger", r, 202, "Processed payload via RPC:"+name)
-			if got := goLogger.payloads(); len(got) != 1 || got[0] != (RPCPayload{name, data}) {
-				t.Fatalf("the Go logger received %+v, want exactly [%+v]", got, RPCPayload{name, data})
+			if got := goLogger.Received(); len(got) != 1 || got[0] != (RPCPayload{Name: name, Data: data}) {
+				t.Fatalf("the Go logger received %+v, want exactly [%+v]", got, RPCPayload{Name: name, Data: data})
 			}
 
 			// Many at once, over the broker's pooled connections: each arrives once, intact.
@@ -125,11 +103,11 @@ func TestBrokerLogsThroughGoLogger(t *testing.T) {
 				expect(t, fmt.Sprintf("log %d", i), r, 202, fmt.Sprintf("Processed payload via RPC:%s-%d", name, i))
 			}
 			count := map[RPCPayload]int{}
-			for _, p := range goLogger.payloads()[1:] {
+			for _, p := range goLogger.Received()[1:] {
 				count[p]++
 			}
 			for i := 0; i < n; i++ {
-				p := RPCPayload{fmt.Sprintf("%s-%d", name, i), fmt.Sprint(i)}
+				p := RPCPayload{Name: fmt.Sprintf("%s-%d", name, i), Data: fmt.Sprint(i)}
 				if count[p] != 1 {
 					t.Errorf("the Go logger received %+v %d times, want once", p, count[p])
 				}

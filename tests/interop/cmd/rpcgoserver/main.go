@@ -8,7 +8,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,27 +16,9 @@ import (
 	"net/rpc"
 	"net/rpc/jsonrpc"
 	"os"
+
+	"microservices/interop/gologger"
 )
-
-// RPCPayload is the Go system's argument type.
-type RPCPayload struct {
-	Name string
-	Data string
-}
-
-// RPCServer is the Go system's receiver.
-type RPCServer struct{}
-
-// LogInfo answers as the Go logger does (without storing anything).
-func (r *RPCServer) LogInfo(payload RPCPayload, resp *string) error {
-	*resp = "Processed payload via RPC:" + payload.Name
-	return nil
-}
-
-// Fail answers with an error carrying Data.
-func (r *RPCServer) Fail(payload RPCPayload, resp *string) error {
-	return errors.New(payload.Data)
-}
 
 // peeked is a connection whose first bytes were read ahead into r.
 type peeked struct {
@@ -67,7 +48,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	flag.Parse()
 	srv := rpc.NewServer()
-	if err := srv.Register(new(RPCServer)); err != nil {
+	if err := srv.Register(new(gologger.RPCServer)); err != nil {
 		log.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", *addr)
