@@ -25,7 +25,7 @@ struct WorkerState {
         hasher(p.hash_pool),
         service{users, hasher, p.dummy_hash,
                 make_rpc_login_logger(s.logger_host, s.logger_port, s.logger_codec, s.log_timeout),
-                s.request_timeout, s.log_timeout, shutdown} {
+                s.request_timeout, s.log_timeout, shutdown, &p.legacy_dummy_hash} {
     // Hash results still on their way when this worker's loop stops are dropped, not posted.
     on_shutdown.subscribe(shutdown, [](void* h) { static_cast<PooledHasher*>(h)->close(); }, &hasher);
   }
@@ -54,7 +54,7 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
 
   std::optional<User> user;
   try {
-    Credentials check{s->users, s->hasher, s->dummy_hash, Clock::now() + s->deadline};
+    Credentials check{s->users, s->hasher, s->dummy_hash, Clock::now() + s->deadline, s->legacy_dummy_hash};
     user = co_await core::with_timeout(check_credentials(check, email, std::move(creds->password)), s->deadline);
   } catch (const core::PoolFull&) {
     // Counted in http_requests_total{status="503"}; a line per refusal would flood the log.

@@ -23,6 +23,7 @@ struct Service {
   core::Duration deadline;      // of the whole check: lookup, verification, upgrade
   core::Duration log_deadline;  // of the detached login log
   core::CancelToken* shutdown = nullptr;  // the worker's; cancels pending login logs
+  const std::string* legacy_dummy_hash = nullptr;  // see Credentials
 };
 
 /// POST /authenticate {"email","password"}: 202 "Logged in user <email>" with the user,

@@ -25,16 +25,27 @@ core::Task<void> upgrade_hash(Credentials c, std::int64_t id, std::string old_ha
 core::Task<std::optional<User>> check_credentials(Credentials c, std::string email, std::string password) {
   // Overloaded: say so before spending a query on a login that cannot be checked now.
   if (c.hasher.saturated()) throw core::PoolFull("hash");
+  const bool legacy_left = c.legacy_dummy_hash && !c.legacy_dummy_hash->empty();
   std::optional<StoredUser> found = co_await c.users.find_by_email(std::move(email));
-  if (!found) {
+  const std::string stored = found ? found->password_hash : std::string();
+  const password::Scheme scheme = password::scheme_of(stored);
+  const bool readable = found && scheme != password::Scheme::unknown;
+  // Copy: the password is still needed for an upgrade or the second verification.
+  bool match = co_await c.hasher.verify(password, readable ? stored : c.dummy_hash, c.deadline);
+  const bool accepted = match && readable && found->user.active == 1;
+
+  if (scheme == password::Scheme::bcrypt) {
+    // The argon2id half: the upgrade's hashing on success, a dummy verification otherwise.
+    if (accepted) {
+      co_await upgrade_hash(c, found->user.id, stored, std::move(password));
+      co_return std::move(found->user);
+    }
     co_await c.hasher.verify(std::move(password), c.dummy_hash, c.deadline);
     co_return std::nullopt;
   }
-  const std::string& stored = found->password_hash;
-  bool readable = password::scheme_of(stored) != password::Scheme::unknown;
-  // Copy: the password is still needed for an upgrade.
-  bool match = co_await c.hasher.verify(password, readable ? stored : c.dummy_hash, c.deadline);
-  if (!match || !readable || found->user.active != 1) co_return std::nullopt;
+  // The bcrypt half, while bcrypt accounts exist to be told apart from.
+  if (legacy_left) co_await c.hasher.verify(password, *c.legacy_dummy_hash, c.deadline);
+  if (!accepted) co_return std::nullopt;
   if (password::needs_upgrade(stored)) {
     co_await upgrade_hash(c, found->user.id, stored, std::move(password));
   }

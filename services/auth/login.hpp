@@ -1,8 +1,8 @@
 #pragma once
 // The credential check behind POST /authenticate, apart from HTTP: find the user, verify the
 // password, upgrade an old hash. Every refusal - unknown user, wrong password, inactive user,
-// unreadable stored hash - costs exactly one verification, so the reply time does not tell
-// which it was.
+// unreadable stored hash - costs the same work (one argon2id verification, plus one bcrypt
+// verification while bcrypt hashes remain), so the reply time does not tell which it was.
 #include <optional>
 #include <string>
 
@@ -20,6 +20,11 @@ struct Credentials {
   const std::string& dummy_hash;
   /// When the caller stops waiting: hashing that cannot finish by then is not started.
   Clock::time_point deadline = Clock::time_point::max();
+  /// While the table still holds the Go system's bcrypt hashes: a bcrypt hash of a random
+  /// password. Every check then costs one bcrypt and one argon2id verification, whatever the
+  /// account (argon2id, bcrypt, none), so the reply time does not tell an old account from a
+  /// new one or from none. Null or "": none remained at start.
+  const std::string* legacy_dummy_hash = nullptr;
 };
 
 /// The user when email and password match an active user; nullopt otherwise. Throws what the

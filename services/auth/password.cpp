@@ -52,6 +52,19 @@ bool verify_bcrypt(std::string_view password, std::string_view hash) {
 
 }  // namespace
 
+std::string bcrypt_hash(std::string_view password, int cost) {
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (!crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), nullptr, 0, setting, sizeof setting)) {
+    throw std::runtime_error("bcrypt: no salt for this cost");
+  }
+  std::string phrase(password);
+  auto data = std::make_unique<crypt_data>();
+  const char* out = crypt_rn(phrase.c_str(), setting, data.get(), sizeof(crypt_data));
+  sodium_memzero(phrase.data(), phrase.size());
+  if (!out || out[0] == '*') throw std::runtime_error("bcrypt: hashing failed");
+  return std::string(out);
+}
+
 Scheme scheme_of(std::string_view hash) noexcept {
   if (starts_with(hash, "$argon2id$")) return Scheme::argon2id;
   if ((starts_with(hash, "$2a$") || starts_with(hash, "$2b$") || starts_with(hash, "$2y$")) &&

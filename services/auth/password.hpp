@@ -17,6 +17,10 @@ Scheme scheme_of(std::string_view hash) noexcept;
 /// std::runtime_error when libsodium cannot (out of memory).
 std::string hash(std::string_view password);
 
+/// A bcrypt hash ("$2b$<cost>$...") of `password`, as the Go system made them; only for the
+/// dummy that keeps logins equally costly while such hashes remain. Throws std::runtime_error.
+std::string bcrypt_hash(std::string_view password, int cost);
+
 /// True when `password` matches `hash`: argon2id through libsodium, bcrypt through libcrypt
 /// with a constant-time comparison. False for a hash of any other kind.
 bool verify(std::string_view password, std::string_view hash);

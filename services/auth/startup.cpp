@@ -28,7 +28,7 @@ std::string random_password() {
 
 }  // namespace
 
-core::Task<void> migrate_when_reachable(std::string dsn, core::Duration wait) {
+core::Task<LegacyHashes> migrate_when_reachable(std::string dsn, core::Duration wait) {
   pg::PoolOptions options;
   options.dsn = std::move(dsn);
   options.size = 1;
@@ -39,7 +39,7 @@ core::Task<void> migrate_when_reachable(std::string dsn, core::Duration wait) {
   for (int attempt = 1;; ++attempt) {
     try {
       co_await core::with_timeout(migrate(db), 30s);
-      co_return;
+      co_return co_await core::with_timeout(legacy_hashes(db), 30s);
     } catch (const pg::ConnectionError& e) {
       if (std::chrono::steady_clock::now() + backoff >= give_up) throw;
       core::log::warn("database unreachable (attempt {}): {}; retrying in {} ms", attempt, e.what(), backoff.count());
@@ -54,8 +54,9 @@ core::Task<void> migrate_when_reachable(std::string dsn, core::Duration wait) {
 
 Prepared start_up(core::service::App& app, const Settings& settings) {
   core::config::exit_if_invalid(app.env());
+  LegacyHashes legacy;
   try {
-    core::run_sync(migrate_when_reachable(settings.dsn, settings.db_wait));
+    legacy = core::run_sync(migrate_when_reachable(settings.dsn, settings.db_wait));
   } catch (const std::exception& e) {
     core::log::error("users table migration failed, giving up after {}: {}",
                      core::config::format_duration(settings.db_wait), e.what());
@@ -65,6 +66,12 @@ Prepared start_up(core::service::App& app, const Settings& settings) {
   Prepared p;
   p.hash_pool = std::make_shared<HashPool>(settings.hash_threads, settings.hash_queue);
   p.dummy_hash = password::hash(random_password());
+  if (legacy.count > 0) {
+    p.legacy_dummy_hash = password::bcrypt_hash(random_password(), legacy.max_cost);
+    core::log::info("{} users still on bcrypt (cost up to {}): every login also does one bcrypt "
+                    "verification until they are upgraded and the service restarted",
+                    legacy.count, legacy.max_cost);
+  }
   return p;
 }
 

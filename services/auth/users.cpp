@@ -95,6 +95,17 @@ core::Task<std::optional<StoredUser>> PgUserStore::find_by_email(std::string ema
   co_return s;
 }
 
+core::Task<LegacyHashes> legacy_hashes(pg::Pool& db) {
+  // "$2a$12$...": the cost is the two digits after the second '$'.
+  pg::Result r = co_await db.query(
+      "select count(*), coalesce(max(substr(password, 5, 2)), '0') from users"
+      " where password like '$2_$__$%'");
+  LegacyHashes h;
+  h.count = r.get<std::int64_t>(0, 0);
+  h.max_cost = r.get<int>(0, 1);
+  co_return h;
+}
+
 core::Task<bool> PgUserStore::replace_hash(std::int64_t id, std::string old_hash, std::string new_hash) {
   pg::Result r = co_await db_.execute(kReplaceHash, {std::move(new_hash), std::to_string(id), std::move(old_hash)});
   co_return r.affected() == 1;

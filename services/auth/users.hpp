@@ -53,6 +53,14 @@ class PgUserStore final : public UserStore {
 inline constexpr const char* kSeedEmail = "admin@example.com";
 inline constexpr const char* kSeedBcryptHash = "$2a$12$1zGLuYDDNvATh4RA4avbKuheAMpb1svexSzrQm7up.bnpwQHs0jNe";
 
+/// The users still on a bcrypt hash from the Go system (upgraded on their next login): how many,
+/// and the highest cost among them (0 when there are none).
+struct LegacyHashes {
+  std::int64_t count = 0;
+  int max_cost = 0;
+};
+core::Task<LegacyHashes> legacy_hashes(core::pg::Pool& db);
+
 /// Creates the users table if it is missing and seeds the admin user if absent, in one
 /// transaction under a transaction-scoped advisory lock, so replicas starting together
 /// serialise here instead of racing on the catalog. Idempotent.

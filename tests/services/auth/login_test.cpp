@@ -2,6 +2,8 @@
 // a verifier that counts, so "the same work for every refusal" is checked by counting, not timing.
 #include "services/auth/login.hpp"
 
+#include <algorithm>
+
 #include "core/pg/pool.hpp"
 #include "tests/services/auth/auth_test_support.hpp"
 
@@ -55,6 +57,69 @@ TEST_F(LoginFixture, GoodBcryptLoginUpgradesToArgon2id) {
   // And the next login works with the new hash, without another upgrade.
   EXPECT_TRUE(check("admin@example.com", "verysecret"));
   EXPECT_EQ(store.replaced, 1);
+}
+
+// While bcrypt hashes from the Go system remain, every check costs one bcrypt and one argon2id
+// verification, whichever account it is about (cost 4 here: only the counts matter).
+const std::string& legacy_dummy() {
+  static const std::string h = auth::password::bcrypt_hash("nobody's old password", 4);
+  return h;
+}
+
+std::vector<auth::password::Scheme> schemes_of(const std::vector<std::string>& hashes) {
+  std::vector<auth::password::Scheme> out;
+  for (const auto& h : hashes) out.push_back(auth::password::scheme_of(h));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(Bcrypt, DummyHashIsARealBcryptHash) {
+  EXPECT_EQ(legacy_dummy().rfind("$2b$04$", 0), 0u);
+  EXPECT_EQ(auth::password::scheme_of(legacy_dummy()), auth::password::Scheme::bcrypt);
+  EXPECT_TRUE(auth::password::verify("nobody's old password", legacy_dummy()));
+  EXPECT_FALSE(auth::password::verify("something else", legacy_dummy()));
+}
+
+TEST_F(LoginFixture, WhileBcryptHashesRemainEveryRefusalCostsOneOfEach) {
+  store.add(5, "old-inactive@example.com", auth::kSeedBcryptHash, 0);
+  const std::vector<auth::password::Scheme> one_of_each{auth::password::Scheme::argon2id,
+                                                        auth::password::Scheme::bcrypt};
+  const std::pair<const char*, const char*> refusals[] = {
+      {"nobody@example.com", "x"},                  // unknown
+      {"alice@example.com", "wrong"},               // argon2id, wrong password
+      {"inactive@example.com", "alice's password"}, // argon2id, inactive
+      {"broken@example.com", "x"},                  // unreadable hash
+      {"admin@example.com", "wrong"},               // bcrypt, wrong password
+      {"old-inactive@example.com", "verysecret"},   // bcrypt, inactive
+  };
+  for (const auto& [email, password] : refusals) {
+    hasher.verifications = hasher.hashes = 0;
+    hasher.verified_against.clear();
+    auth::Credentials c{store, hasher, dummy_hash(), auth::Clock::time_point::max(), &legacy_dummy()};
+    EXPECT_FALSE(core::run_sync(auth::check_credentials(c, email, password))) << email;
+    EXPECT_EQ(hasher.verifications, 2) << email;
+    EXPECT_EQ(hasher.hashes, 0) << email;
+    EXPECT_EQ(schemes_of(hasher.verified_against), one_of_each) << email;
+  }
+  EXPECT_EQ(store.replaced, 0);
+}
+
+TEST_F(LoginFixture, WhileBcryptHashesRemainGoodLoginsDoOneOfEachToo) {
+  auth::Credentials c{store, hasher, dummy_hash(), auth::Clock::time_point::max(), &legacy_dummy()};
+  EXPECT_TRUE(core::run_sync(auth::check_credentials(c, "alice@example.com", "alice's password")));
+  EXPECT_EQ(hasher.verifications, 2);  // her argon2id hash, the bcrypt dummy
+  EXPECT_EQ(hasher.hashes, 0);
+  hasher.verifications = 0;
+  EXPECT_TRUE(core::run_sync(auth::check_credentials(c, "admin@example.com", "verysecret")));
+  EXPECT_EQ(hasher.verifications, 1);  // the bcrypt hash; the upgrade is the argon2id half
+  EXPECT_EQ(hasher.hashes, 1);
+  EXPECT_EQ(store.replaced, 1);
+}
+
+TEST_F(LoginFixture, AWrongPasswordForABcryptAccountCostsOneOfEachEvenWithoutTheDummy) {
+  EXPECT_FALSE(check("admin@example.com", "wrong"));
+  EXPECT_EQ(hasher.verifications, 2);
+  EXPECT_EQ(hasher.verified_against.at(1), dummy_hash());
 }
 
 TEST_F(LoginFixture, HandlerAnswers202WithTheUserAndLogsTheLogin) {

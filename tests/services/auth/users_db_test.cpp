@@ -110,10 +110,14 @@ TEST_F(SchemaFixture, MigrationIsIdempotentAndSafeToRunConcurrently) {
   core::run_sync(concurrent_migrations(dsn_, schema_));
 }
 
-TEST_F(SchemaFixture, MigrationWaitsForTheDatabase) {
+TEST_F(SchemaFixture, MigrationWaitsForTheDatabaseAndCountsTheBcryptHashesLeft) {
   AUTH_REQUIRE_DSN();
-  core::run_sync(auth::migrate_when_reachable(dsn_, 10s));
-  core::run_sync(auth::migrate_when_reachable(dsn_, 10s));
+  auth::LegacyHashes first = core::run_sync(auth::migrate_when_reachable(dsn_, 10s));
+  auth::LegacyHashes again = core::run_sync(auth::migrate_when_reachable(dsn_, 10s));
+  // The seed user, with the Go system's cost-12 hash.
+  EXPECT_EQ(first.count, 1);
+  EXPECT_EQ(first.max_cost, 12);
+  EXPECT_EQ(again.count, 1);
 }
 
 core::http::Context request(std::string email, std::string password) {
