@@ -1,5 +1,8 @@
 #include "core/runtime/thread_pool.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace core {
 
 ThreadPool::ThreadPool(std::string name, std::size_t threads, std::size_t queue_capacity)
@@ -20,12 +23,23 @@ ThreadPool::~ThreadPool() {
 
 std::size_t ThreadPool::queued() const {
   std::lock_guard lock(mu_);
-  return queue_.size();
+  std::size_t live = 0;
+  for (const Job& job : queue_) live += *job.abandoned ? 0 : 1;
+  return live;
 }
 
 void ThreadPool::submit(std::function<void()> work, std::shared_ptr<std::atomic<bool>> abandoned) {
+  std::vector<Job> dropped;  // destroyed after the lock is released
   {
     std::lock_guard lock(mu_);
+    if (queue_.size() >= capacity_) {
+      // Jobs whose awaiters gave up (deadline, client gone) would only be skipped when their turn
+      // came: they give their places to one that someone still waits for.
+      auto gone = std::stable_partition(queue_.begin(), queue_.end(),
+                                        [](const Job& job) { return !*job.abandoned; });
+      std::move(gone, queue_.end(), std::back_inserter(dropped));
+      queue_.erase(gone, queue_.end());
+    }
     if (queue_.size() >= capacity_) throw PoolFull(name_);
     queue_.push_back(Job{std::move(work), std::move(abandoned)});
   }

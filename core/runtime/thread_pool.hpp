@@ -34,6 +34,7 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   const std::string& name() const noexcept { return name_; }
+  /// Jobs waiting for a thread whose awaiters still wait for them.
   std::size_t queued() const;
   std::size_t capacity() const noexcept { return capacity_; }
 
@@ -45,6 +46,7 @@ class ThreadPool {
   auto run(F fn);
 
   /// Low level: queues work (throws PoolFull); skipped if *abandoned is set before it starts.
+  /// A full queue first lets go of its abandoned jobs, so they never cost a live caller a 503.
   void submit(std::function<void()> work, std::shared_ptr<std::atomic<bool>> abandoned);
 
  private:

@@ -74,6 +74,44 @@ TEST(ThreadPool, FullQueueRefusesAtOnce) {
   EXPECT_EQ(core::run_sync(overflow(&pool)), 1);
 }
 
+Task<void> give_up_waiting(core::ThreadPool* pool, std::atomic<bool>* release) {
+  try {
+    co_await core::with_timeout(block(pool, release), core::Duration(5));
+  } catch (const core::TimeoutError&) {
+  }
+}
+
+Task<void> release_later(std::atomic<bool>* release) {
+  co_await core::sleep(core::Duration(50));
+  release->store(true);
+}
+
+Task<int> abandoned_jobs_make_room(core::ThreadPool* pool) {
+  std::atomic<bool> release{false};
+  core::spawn(block(pool, &release));
+  while (pool->queued() != 0) co_await core::sleep(core::Duration(1));  // the thread took it
+  // Two queued jobs whose callers stop waiting: the queue is full of nobody's work.
+  core::spawn(give_up_waiting(pool, &release));
+  core::spawn(give_up_waiting(pool, &release));
+  co_await core::sleep(core::Duration(50));
+  EXPECT_EQ(pool->queued(), 0u);  // queued() counts only jobs someone waits for
+  int answer = 0;
+  core::spawn(release_later(&release));
+  try {
+    answer = co_await pool->run([] { return 7; });
+  } catch (const core::PoolFull&) {
+    answer = -1;
+  }
+  release = true;
+  co_await core::sleep(core::Duration(20));
+  co_return answer;
+}
+
+TEST(ThreadPool, AbandonedJobsGiveTheirPlacesInAFullQueue) {
+  core::ThreadPool pool("bounded", 1, 2);
+  EXPECT_EQ(core::run_sync(abandoned_jobs_make_room(&pool)), 7);
+}
+
 Task<int> abandon(core::ThreadPool* pool, std::atomic<int>* finished) {
   int outcome = 0;
   try {
