@@ -88,9 +88,7 @@ ms_service_start() {
 # ms_service_stop NAME: SIGTERM (drain), then SIGKILL after the grace period.
 ms_service_stop() {
   local name=$1 pid
-  pid=$(ms_service_pid "$name") || { rm -f "$PID_DIR/$name.pid"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  ms_wait_pid_exit 25 "$pid" || kill -KILL "$pid" 2>/dev/null || true
+  if pid=$(ms_service_pid "$name"); then ms_kill_pid "$name" "$pid" 25; fi
   rm -f "$PID_DIR/$name.pid"
 }
 
