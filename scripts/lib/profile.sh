@@ -75,4 +75,14 @@ ms_profile() {
   MS_SERVERS=(postgres rabbitmq ferretdb mailpit mailpit-tls)
 }
 
+# ms_load_env: export what RUN_DIR/env (written by scripts/servers) says about the servers of
+# the current profile; dies when the servers were never started. Needs common.sh.
+ms_load_env() {
+  [[ -f $ENV_FILE ]] || ms_die "no $ENV_FILE: start the servers first (scripts/servers start --profile $MS_PROFILE)"
+  set -a
+  # shellcheck disable=SC1090
+  source "$ENV_FILE"
+  set +a
+}
+
 ms_profile "${MS_PROFILE:-dev}"
