@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,22 +24,6 @@ func rabbitURL(t *testing.T) string {
 		t.Skip("RABBIT_URL is not set")
 	}
 	return url
-}
-
-func amqpTool(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("BUILD_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "build")
-	}
-	path, err := filepath.Abs(filepath.Join(dir, "bin", "amqp_tool"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s not built (set BUILD_DIR)", path)
-	}
-	return path
 }
 
 // testQueue declares a topic exchange and a quorum queue bound to key, both unique to the
@@ -79,7 +62,7 @@ func runTool(t *testing.T, url string, args ...string) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, amqpTool(t), args...)
+	cmd := exec.CommandContext(ctx, toolPath(t, "amqp_tool"), args...)
 	cmd.Env = append(os.Environ(), "RABBIT_URL="+url)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -95,7 +78,7 @@ func runTool(t *testing.T, url string, args ...string) []string {
 
 func TestAMQPGoPublisherOurConsumer(t *testing.T) {
 	url := rabbitURL(t)
-	amqpTool(t) // skip before declaring anything when the tool is not built
+	toolPath(t, "amqp_tool") // skip before declaring anything when the tool is not built
 	ch, exchange, queue := testQueue(t, url, "log.*")
 	if err := ch.Confirm(false); err != nil {
 		t.Fatalf("confirm.select: %v", err)

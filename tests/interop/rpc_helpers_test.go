@@ -28,8 +28,8 @@ import (
 type RPCPayload = gologger.RPCPayload
 type RPCServer = gologger.RPCServer
 
-// rpcToolPath finds one of our tools, or skips the test.
-func rpcToolPath(t testing.TB, name string) string {
+// toolPath finds one of our tools in ${BUILD_DIR}/bin, or skips the test.
+func toolPath(t testing.TB, name string) string {
 	t.Helper()
 	dir := os.Getenv("BUILD_DIR")
 	if dir == "" {
@@ -48,7 +48,7 @@ func rpcToolPath(t testing.TB, name string) string {
 // startOurRPCServer runs rpc_test_server on a free port until the test ends.
 func startOurRPCServer(t testing.TB) string {
 	t.Helper()
-	return startServerProcess(t, exec.Command(rpcToolPath(t, "rpc_test_server"), "--port", "0"))
+	return startServerProcess(t, exec.Command(toolPath(t, "rpc_test_server"), "--port", "0"))
 }
 
 // goServerBinary builds cmd/rpcgoserver once per test binary.
@@ -190,7 +190,7 @@ type clientResult struct {
 // summary line.
 func runOurClient(t testing.TB, args ...string) (map[int]clientResult, string) {
 	t.Helper()
-	cmd := exec.Command(rpcToolPath(t, "rpc_test_client"), args...)
+	cmd := exec.Command(toolPath(t, "rpc_test_client"), args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	var exit *exec.ExitError
