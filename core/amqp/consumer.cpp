@@ -21,7 +21,6 @@ Consumer::Consumer(detail::ConnectionCore& core, std::uint16_t channel, std::str
       handler_(std::move(handler)) {}
 
 void Consumer::on_delivery(Delivery d, std::uint64_t generation) {
-  ++delivered_total_;
   if (stopping_ || stopped_) {
     settle(d.delivery_tag, Outcome::requeue, generation);  // arrived after basic.cancel was sent
     return;

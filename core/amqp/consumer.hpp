@@ -37,7 +37,6 @@ class Consumer {
   bool stopped() const noexcept { return stopped_; }
   /// Handlers running now.
   std::size_t in_flight() const noexcept { return running_; }
-  std::uint64_t delivered_total() const noexcept { return delivered_total_; }
   /// Why the last basic.consume failed (e.g. the queue does not exist), "" when it did not.
   const std::string& last_error() const noexcept { return last_error_; }
 
@@ -72,7 +71,6 @@ class Consumer {
   bool stopping_ = false;
   bool stopped_ = false;
   std::size_t running_ = 0;
-  std::uint64_t delivered_total_ = 0;
   std::string last_error_;
   struct Waiting {
     Delivery delivery;
