@@ -23,10 +23,16 @@ Relay::Relay(RelayOptions options, core::amqp::Publisher& publisher)
       log_url_(core::http::HttpUrl::parse(options_.logger_url + "/log")),
       send_url_(core::http::HttpUrl::parse(options_.mail_url + "/send")),
       logs_metrics_(QueueMetrics::of(options_.names.logs_queue)),
-      mail_metrics_(QueueMetrics::of(options_.names.mail_queue)) {}
+      mail_metrics_(QueueMetrics::of(options_.names.mail_queue)),
+      logger_latency_(downstream_latency(Target::logger)),
+      mail_latency_(downstream_latency(Target::mail)) {}
 
 QueueMetrics& Relay::metrics_for(const Delivery& d) noexcept {
   return d.queue == options_.names.mail_queue ? mail_metrics_ : logs_metrics_;
+}
+
+core::metrics::Histogram& Relay::latency_for(Target target) noexcept {
+  return target == Target::logger ? logger_latency_ : mail_latency_;
 }
 
 core::Task<Outcome> Relay::handle(Delivery& d) {
@@ -63,7 +69,7 @@ wire::http::Headers Relay::headers_for(const Forward& f, const Delivery& d) cons
 
 core::Task<CallResult> Relay::call(Forward f, const Delivery& d, QueueMetrics& metrics) {
   const core::http::HttpUrl& url = f.target == Target::logger ? log_url_ : send_url_;
-  core::metrics::ScopedTimer timer(downstream_latency(f.target));
+  core::metrics::ScopedTimer timer(latency_for(f.target));
   try {
     wire::http::Response r =
         co_await http_.request("POST", url, headers_for(f, d), std::move(f.body), options_.timeout);

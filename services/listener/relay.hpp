@@ -48,6 +48,7 @@ class Relay {
                                               QueueMetrics& metrics);
   wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d) const;
   QueueMetrics& metrics_for(const core::amqp::Delivery& d) noexcept;
+  core::metrics::Histogram& latency_for(Target target) noexcept;
 
   RelayOptions options_;
   core::amqp::Publisher& publisher_;
@@ -56,6 +57,8 @@ class Relay {
   core::http::HttpUrl send_url_;
   QueueMetrics logs_metrics_;
   QueueMetrics mail_metrics_;
+  core::metrics::Histogram& logger_latency_;
+  core::metrics::Histogram& mail_latency_;
 };
 
 }  // namespace listener

@@ -20,6 +20,7 @@ struct QueueMetrics {
 };
 
 /// Seconds per call to the logger or the mail service (labelled service="logger"|"mail").
+/// Registers under the registry's mutex: look it up once and keep the reference.
 core::metrics::Histogram& downstream_latency(Target target);
 
 }  // namespace listener
