@@ -52,16 +52,4 @@ std::string reply_detail(std::string_view body) {
   return out;
 }
 
-const char* to_string(Verdict verdict) noexcept {
-  switch (verdict) {
-    case Verdict::ack:
-      return "ack";
-    case Verdict::retry:
-      return "retry";
-    case Verdict::dead:
-      return "dead";
-  }
-  return "?";
-}
-
 }  // namespace listener

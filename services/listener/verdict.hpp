@@ -48,6 +48,4 @@ std::string describe(const CallResult& result, std::string_view service);
 /// The "message" of a JSON envelope reply, else the start of the body (at most 200 bytes).
 std::string reply_detail(std::string_view body);
 
-const char* to_string(Verdict verdict) noexcept;
-
 }  // namespace listener

@@ -75,6 +75,4 @@ core::Task<std::vector<Entry>> Store::recent(std::size_t limit, std::optional<st
   co_return out;
 }
 
-core::Task<bool> Store::ping() { co_return co_await client_->ping(); }
-
 }  // namespace logger

@@ -44,8 +44,6 @@ class Store {
 
   core::Task<std::vector<Entry>> recent(std::size_t limit, std::optional<std::string> name);
 
-  core::Task<bool> ping();
-
  private:
   core::Task<void> ensure_recent();
 
