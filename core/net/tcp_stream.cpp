@@ -224,6 +224,13 @@ std::size_t TcpStream::ReadAwaiter::await_resume() {
 
 // --- writing ---------------------------------------------------------------------------
 
+bool TcpStream::write_now(std::string& out) {
+  uv_buf_t buf = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
+  int n = uv_try_write(reinterpret_cast<uv_stream_t*>(handle()), &buf, 1);
+  if (n > 0) out.erase(0, static_cast<std::size_t>(n));
+  return out.empty();
+}
+
 struct TcpStream::WriteAwaiter::Req {
   uv_write_t req;
   WriteAwaiter* owner;

@@ -43,6 +43,9 @@ class TcpStream {
   class WriteAwaiter;
   /// Writes all of data. The bytes must stay alive until the await completes.
   WriteAwaiter write(std::string_view data, Duration timeout = Duration{0});
+  /// Writes what the socket takes now, without waiting, and erases it from `out`; true when
+  /// all of it went (else an awaited write() sends the rest, or meets the error).
+  bool write_now(std::string& out);
 
   /// While set, a peer that closes or resets its side (seen by the background read that stays
   /// on between awaits) cancels `token`: whatever was being done for it has nobody left to

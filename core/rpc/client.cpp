@@ -71,14 +71,6 @@ std::exception_ptr lost(const Connection& c, int code) {
       NetError(code, fmt::format("rpc connection to {} lost", c.address)));
 }
 
-// Writes what the socket takes without waiting; true when all of `out` went.
-bool write_now(TcpStream& stream, std::string& out) {
-  uv_buf_t buf = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
-  int n = uv_try_write(reinterpret_cast<uv_stream_t*>(stream.handle()), &buf, 1);
-  if (n > 0) out.erase(0, static_cast<std::size_t>(n));
-  return out.empty();  // else the writer sends the rest (or meets the error)
-}
-
 // Writes the requests that accumulated during this turn of the loop in one write.
 Task<void> write_requests(std::shared_ptr<Connection> c) {
   try {
@@ -211,7 +203,7 @@ Task<std::string> call_on(std::shared_ptr<Connection> c, std::size_t max_in_flig
   c->pending.emplace(p.seq, &p);
   // A lone call goes out at once; with others in flight, the requests of this turn of the
   // loop are gathered into one write.
-  if (!c->writing && !(c->pending.size() == 1 && write_now(c->stream, c->out))) {
+  if (!c->writing && !(c->pending.size() == 1 && c->stream.write_now(c->out))) {
     c->writing = true;
     spawn(write_requests(c), &c->token, "rpc request writer");
   }

@@ -46,14 +46,6 @@ struct InFlight {
   Connection* c;
 };
 
-// Writes what the socket takes without waiting; true when all of `out` went.
-bool write_now(TcpStream& stream, std::string& out) {
-  uv_buf_t buf = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
-  int n = uv_try_write(reinterpret_cast<uv_stream_t*>(stream.handle()), &buf, 1);
-  if (n > 0) out.erase(0, static_cast<std::size_t>(n));
-  return out.empty();  // else the writer sends the rest (or meets the error)
-}
-
 // Writes whatever replies have accumulated. It first lets the loop finish its turn, so that the
 // replies of calls completing together leave in one write.
 Task<void> write_replies(Connection* c) {
@@ -76,7 +68,7 @@ Task<void> write_replies(Connection* c) {
 // Writes the replies gathered so far: at once if the socket takes them, else by the writer.
 void flush(Connection* c) {
   if (c->out.empty() || c->writing || c->broken) return;
-  if (write_now(c->stream, c->out)) return;
+  if (c->stream.write_now(c->out)) return;
   c->writing = true;
   spawn(write_replies(c), &c->token, "rpc reply writer");
 }
