@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "wire/http/headers.hpp"
+
 namespace wire::mail {
 
 namespace {
@@ -23,17 +25,6 @@ bool is_atext(unsigned char c) noexcept {
   }
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 const char* local_problem(std::string_view local) noexcept {
   if (local.empty()) return "empty local part";
   if (local.size() > kMaxLocalPart) return "local part longer than 64 characters";
@@ -53,7 +44,7 @@ const char* domain_problem(std::string_view domain) noexcept {
   if (domain.empty()) return "empty domain";
   if (domain.size() > kMaxDomain) return "domain longer than 253 characters";
   bool dotted = domain.find('.') != std::string_view::npos;
-  if (!dotted && !iequals(domain, "localhost")) return "domain without a dot";
+  if (!dotted && !wire::http::iequals(domain, "localhost")) return "domain without a dot";
   std::size_t start = 0;
   while (start <= domain.size()) {
     std::size_t end = domain.find('.', start);
