@@ -27,7 +27,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   auto it = paths_.find(std::string(path));
   if (it == paths_.end()) {
     for (const auto& p : prefixes_) {
-      if (path.substr(0, p.path.size()) == p.path) {
+      if (path.starts_with(p.path)) {
         m.route = &p.path;
         m.handler = &p.routes.front().handler;
         return m;
