@@ -34,6 +34,12 @@ Response error_json(int status, std::string_view message) {
   return json_body(status, wire::json::envelope(true, message));
 }
 
+Response unavailable_json(std::string_view message) {
+  Response r = error_json(503, message);
+  r.headers.push_back({"Retry-After", "1"});
+  return r;
+}
+
 Response text(int status, std::string body, std::string_view content_type) {
   Response r;
   r.status = status;

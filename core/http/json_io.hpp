@@ -17,6 +17,8 @@ Response write_json(int status, std::string_view message);
 Response write_json(int status, std::string_view message, const wire::json::Value& data);
 /// An error envelope ("error": true) with the given status.
 Response error_json(int status, std::string_view message);
+/// 503 error envelope with `Retry-After: 1`: busy or a dependency down, worth trying again.
+Response unavailable_json(std::string_view message);
 /// Plain text (for /ping and /metrics).
 Response text(int status, std::string body, std::string_view content_type = "text/plain; charset=utf-8");
 

@@ -116,8 +116,7 @@ Task<Response> Server::dispatch(Context& ctx) {
         failed = true;
       }
       if (overloaded) {
-        resp = error_json(503, "service overloaded, retry later");
-        resp.headers.push_back({"Retry-After", "1"});
+        resp = unavailable_json("service overloaded, retry later");
       } else if (failed) {
         resp = error_json(500, "internal error");
       }

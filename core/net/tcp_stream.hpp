@@ -102,7 +102,7 @@ struct StreamState {
   bool closing() const noexcept { return uv_is_closing(reinterpret_cast<const uv_handle_t*>(&tcp)); }
   void start_reading();
   void wake_reader(int outcome);
-  /// EOF or an error arrived: wake the reader, or cancel the hangup token when none waits.
+  /// EOF or an error arrived while no reader waits: cancels the hangup token, if one is set.
   void on_closed_by_peer();
   void arm_timer(Duration d, void (*cb)(uv_timer_t*));
   void disarm_timer();

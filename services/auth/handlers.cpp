@@ -11,12 +11,6 @@ namespace auth {
 
 namespace {
 
-core::http::Response retry_later(int status, std::string_view message) {
-  core::http::Response r = core::http::error_json(status, message);
-  r.headers.push_back({"Retry-After", "1"});
-  return r;
-}
-
 // A worker's own connections and clients, behind its copy of the routes.
 struct WorkerState {
   WorkerState(const Settings& s, const Prepared& p, core::CancelToken* shutdown)
@@ -59,13 +53,13 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
   } catch (const core::PoolFull&) {
     // Counted in http_requests_total{status="503"}; a line per refusal would flood the log.
     core::log::debug_with({{"request_id", ctx.request_id}}, "hash pool full: refusing a login");
-    co_return retry_later(503, "authentication busy, retry later");
+    co_return core::http::unavailable_json("authentication busy, retry later");
   } catch (const core::pg::ConnectionError& e) {
     core::log::warn_with({{"request_id", ctx.request_id}}, "database unavailable: {}", e.what());
-    co_return retry_later(503, "database unavailable");
+    co_return core::http::unavailable_json("database unavailable");
   } catch (const core::pg::PoolTimeout& e) {
     core::log::warn_with({{"request_id", ctx.request_id}}, "database unavailable: {}", e.what());
-    co_return retry_later(503, "database unavailable");
+    co_return core::http::unavailable_json("database unavailable");
   } catch (const core::TimeoutError&) {
     co_return core::http::error_json(504, "authentication timed out");
   }

@@ -11,11 +11,8 @@ namespace broker {
 core::http::Response failure_response(std::string_view name, Failure failure) {
   std::string svc(name);
   switch (failure) {
-    case Failure::unavailable: {
-      auto r = core::http::error_json(503, svc + " service unavailable");
-      r.headers.push_back({"Retry-After", "1"});
-      return r;
-    }
+    case Failure::unavailable:
+      return core::http::unavailable_json(svc + " service unavailable");
     case Failure::timed_out:
       return core::http::error_json(504, svc + " service timed out");
     case Failure::bad_reply:

@@ -45,8 +45,8 @@ core::Task<core::http::Response> proxy_to_broker(core::http::Client* client, std
     failure = "broker service error";
     core::log::warn("proxy to broker failed: {}", e.what());
   }
-  core::http::Response r = core::http::error_json(status, failure);
-  if (status == 503) r.headers.push_back({"Retry-After", "1"});
+  core::http::Response r = status == 503 ? core::http::unavailable_json(failure)
+                                          : core::http::error_json(status, failure);
   add_api_headers(r.headers);
   co_return r;
 }

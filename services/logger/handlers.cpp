@@ -39,9 +39,7 @@ Response store_failure(const std::exception_ptr& error) {
     core::log::error("store failed: {}", e.what());
     return core::http::error_json(500, "could not store the entry");
   }
-  Response r = core::http::error_json(503, "database unavailable");
-  r.headers.push_back({"Retry-After", "1"});
-  return r;
+  return core::http::unavailable_json("database unavailable");
 }
 
 core::Task<Response> post_log(Store* store, Context& ctx) {

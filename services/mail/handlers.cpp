@@ -53,9 +53,7 @@ Response send_failure(const std::exception_ptr& error) {
     core::log::error("send failed: {}", e.what());
     return core::http::error_json(500, "could not send the mail");
   }
-  Response r = core::http::error_json(503, "mail relay unavailable");
-  r.headers.push_back({"Retry-After", "1"});
-  return r;
+  return core::http::unavailable_json("mail relay unavailable");
 }
 
 namespace {
@@ -81,10 +79,7 @@ Response replayed(const std::string& to) {
 }
 
 Response still_sending() {
-  Response r =
-      core::http::error_json(503, "a request with this Idempotency-Key is still being sent");
-  r.headers.push_back({"Retry-After", "1"});
-  return r;
+  return core::http::unavailable_json("a request with this Idempotency-Key is still being sent");
 }
 
 /// Hands the envelope to the relay within `timeout`: nothing when it took the mail, else the
