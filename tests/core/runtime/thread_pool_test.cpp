@@ -9,6 +9,7 @@
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -46,26 +47,46 @@ TEST(ThreadPool, ExceptionReachesAwaiter) {
   EXPECT_THROW(core::run_sync(throws_in_pool(&pool)), std::runtime_error);
 }
 
-Task<void> block(core::ThreadPool* pool, std::atomic<bool>* release) {
-  co_await pool->run([release] {
-    while (!release->load()) std::this_thread::sleep_for(1ms);
-  });
+// A job that holds a pool thread until the test lets it go. Every wait is bounded (a broken
+// pool fails the test instead of hanging it), and nothing depends on which thread runs first:
+// the test waits for `started` before relying on the thread being busy.
+struct HeldJob {
+  test_support::Gate started;
+  test_support::Gate release;
+  std::atomic<bool> finished{false};
+  auto fn() {
+    return [this] {
+      started.open();
+      release.wait_for();
+      finished = true;
+    };
+  }
+};
+
+Task<void> hold(core::ThreadPool* pool, HeldJob* job, int* done) {
+  co_await pool->run(job->fn());
+  ++*done;
+}
+
+Task<bool> started(HeldJob* job) {
+  co_return co_await test_support::eventually([job] { return job->started.is_open(); });
 }
 
 Task<int> overflow(core::ThreadPool* pool) {
-  std::atomic<bool> release{false};
+  HeldJob job;
+  int done = 0;
   // One thread busy and a queue of two: the fourth submission is refused at once.
-  core::spawn(block(pool, &release));
-  while (pool->queued() != 0) co_await core::sleep(core::Duration(1));  // the thread took it
-  for (int i = 0; i < 2; ++i) core::spawn(block(pool, &release));
+  core::spawn(hold(pool, &job, &done));
+  EXPECT_TRUE(co_await started(&job)) << "the pool never started the first job";
+  for (int i = 0; i < 2; ++i) core::spawn(hold(pool, &job, &done));
   int refused = 0;
   try {
     co_await pool->run([] { return 1; });
   } catch (const core::PoolFull&) {
     refused = 1;
   }
-  release = true;
-  co_await core::sleep(core::Duration(50));
+  job.release.open();
+  EXPECT_TRUE(co_await test_support::eventually([&] { return done == 3; })) << done << " of 3 jobs ended";
   co_return refused;
 }
 
@@ -74,36 +95,39 @@ TEST(ThreadPool, FullQueueRefusesAtOnce) {
   EXPECT_EQ(core::run_sync(overflow(&pool)), 1);
 }
 
-Task<void> give_up_waiting(core::ThreadPool* pool, std::atomic<bool>* release) {
+Task<void> give_up_waiting(core::ThreadPool* pool, HeldJob* job, int* done) {
   try {
-    co_await core::with_timeout(block(pool, release), core::Duration(5));
+    co_await core::with_timeout(hold(pool, job, done), core::Duration(5));
   } catch (const core::TimeoutError&) {
   }
 }
 
-Task<void> release_later(std::atomic<bool>* release) {
-  co_await core::sleep(core::Duration(50));
-  release->store(true);
+// Runs on the loop's next turn: after the caller's submission, which happens before it suspends.
+Task<void> release_next_turn(HeldJob* job) {
+  co_await core::yield();
+  job->release.open();
 }
 
 Task<int> abandoned_jobs_make_room(core::ThreadPool* pool) {
-  std::atomic<bool> release{false};
-  core::spawn(block(pool, &release));
-  while (pool->queued() != 0) co_await core::sleep(core::Duration(1));  // the thread took it
-  // Two queued jobs whose callers stop waiting: the queue is full of nobody's work.
-  core::spawn(give_up_waiting(pool, &release));
-  core::spawn(give_up_waiting(pool, &release));
-  co_await core::sleep(core::Duration(50));
-  EXPECT_EQ(pool->queued(), 0u);  // queued() counts only jobs someone waits for
+  HeldJob job, queued;
+  int done = 0;
+  core::spawn(hold(pool, &job, &done));
+  EXPECT_TRUE(co_await started(&job)) << "the pool never started the first job";
+  // Two queued jobs whose callers stop waiting (the only thread is held, so neither can start):
+  // the queue is full of nobody's work.
+  core::spawn(give_up_waiting(pool, &queued, &done));
+  core::spawn(give_up_waiting(pool, &queued, &done));
+  EXPECT_TRUE(co_await test_support::eventually([pool] { return pool->queued() == 0; }))
+      << "queued() counts only jobs someone waits for";
   int answer = 0;
-  core::spawn(release_later(&release));
+  core::spawn(release_next_turn(&job));
   try {
     answer = co_await pool->run([] { return 7; });
   } catch (const core::PoolFull&) {
     answer = -1;
   }
-  release = true;
-  co_await core::sleep(core::Duration(20));
+  EXPECT_TRUE(co_await test_support::eventually([&] { return done == 1; }));
+  EXPECT_FALSE(queued.started.is_open());  // the abandoned jobs were dropped, never run
   co_return answer;
 }
 
@@ -112,53 +136,91 @@ TEST(ThreadPool, AbandonedJobsGiveTheirPlacesInAFullQueue) {
   EXPECT_EQ(core::run_sync(abandoned_jobs_make_room(&pool)), 7);
 }
 
-Task<int> abandon(core::ThreadPool* pool, std::atomic<int>* finished) {
-  int outcome = 0;
+// A job abandoned before it starts is never run (so it never posts): it is queued behind a job
+// that holds the only thread until the caller has given up.
+Task<bool> abandon_queued(core::ThreadPool* pool, std::atomic<bool>* victim_ran) {
+  HeldJob job;
+  int done = 0;
+  core::spawn(hold(pool, &job, &done));
+  EXPECT_TRUE(co_await started(&job)) << "the pool never started the first job";
+  bool timed_out = false;
   try {
     co_await core::with_timeout(
-        [](core::ThreadPool* p, std::atomic<int>* f) -> Task<void> {
-          co_await p->run([f] {
-            std::this_thread::sleep_for(100ms);
-            f->fetch_add(1);
-          });
-        }(pool, finished),
-        core::Duration(10));
+        [](core::ThreadPool* p, std::atomic<bool>* ran) -> Task<void> {
+          co_await p->run([ran] { *ran = true; });
+        }(pool, victim_ran),
+        core::Duration(1));
   } catch (const core::TimeoutError&) {
-    outcome = 1;
+    timed_out = true;
   }
-  co_await core::sleep(core::Duration(200));  // the started job still runs to its end
-  co_return outcome;
+  EXPECT_EQ(pool->queued(), 0u);
+  job.release.open();
+  co_await pool->run([] {});  // one thread, first in first out: the abandoned job had its turn
+  EXPECT_TRUE(co_await test_support::eventually([&] { return done == 1; }));
+  co_return timed_out;
 }
 
-TEST(ThreadPool, TimeoutAbandonsResultButJobCompletes) {
+TEST(ThreadPool, JobAbandonedBeforeItStartsIsNeverRun) {
   core::ThreadPool pool("test", 1, 4);
-  std::atomic<int> finished{0};
-  EXPECT_EQ(core::run_sync(abandon(&pool, &finished)), 1);
-  EXPECT_EQ(finished.load(), 1);
+  std::atomic<bool> victim_ran{false};
+  EXPECT_TRUE(core::run_sync(abandon_queued(&pool, &victim_ran)));
+  EXPECT_FALSE(victim_ran.load());
 }
 
-}  // namespace
-
-namespace {
-
-core::Task<void> slow_job(core::ThreadPool* pool, std::atomic<bool>* done) {
-  co_await pool->run([done] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    done->store(true);
-  });
+Task<void> await_held(core::ThreadPool* pool, HeldJob* job, int* cancelled) {
+  try {
+    co_await pool->run(job->fn());
+  } catch (const core::Cancelled&) {
+    ++*cancelled;
+  }
 }
 
-core::Task<void> give_up_early(core::ThreadPool* pool, std::atomic<bool>* done) {
-  co_await core::with_timeout(slow_job(pool, done), core::Duration(10));
+// Cancels a caller once its job runs on the pool thread; returns when the caller has resumed.
+Task<void> abandon_running(core::ThreadPool* pool, HeldJob* job, int* cancelled) {
+  core::CancelToken token;
+  core::spawn(await_held(pool, job, cancelled), &token);
+  EXPECT_TRUE(co_await started(job)) << "the pool never started the job";
+  token.cancel();
+  EXPECT_TRUE(co_await test_support::eventually([&] { return *cancelled > 0; }))
+      << "the caller did not resume when cancelled";
 }
 
-// The caller's loop is destroyed before the job ends: the job must not post into it.
+// One abandoned while running: the caller resumes at once with Cancelled, the job runs to its
+// end, and its result is dropped (the caller is resumed exactly once).
+Task<void> abandon_running_and_wait(core::ThreadPool* pool, HeldJob* job, int* cancelled) {
+  co_await abandon_running(pool, job, cancelled);
+  EXPECT_FALSE(job->finished.load());  // the caller did not wait for it
+  job->release.open();
+  co_await pool->run([] {});  // the abandoned job ended before this one started
+  EXPECT_TRUE(job->finished.load());
+  co_await core::yield();
+  co_await core::yield();
+}
+
+TEST(ThreadPool, JobAbandonedWhileRunningEndsAndItsResultIsDropped) {
+  HeldJob job;
+  int cancelled = 0;
+  core::ThreadPool pool("test", 1, 4);
+  core::run_sync(abandon_running_and_wait(&pool, &job, &cancelled));
+  EXPECT_EQ(cancelled, 1);
+}
+
+// The same, but the caller's loop is destroyed before the job ends: the job must not post into
+// it, nor into the next loop on this thread (which may well sit at the same address).
 TEST(ThreadPool, AbandonedJobFinishingAfterItsLoopIsGoneIsHarmless) {
-  core::ThreadPool pool("test", 1, 4);
-  std::atomic<bool> done{false};
-  EXPECT_THROW(core::run_sync(give_up_early(&pool, &done)), core::TimeoutError);
-  while (!done.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  HeldJob job;  // outlives the pool, whose destructor waits for the job
+  int cancelled = 0;
+  {
+    core::ThreadPool pool("test", 1, 4);
+    core::run_sync(abandon_running(&pool, &job, &cancelled));  // its loop is gone on return
+    EXPECT_EQ(cancelled, 1);
+    EXPECT_FALSE(job.finished.load());
+    job.release.open();
+    // A new loop on this thread while the abandoned job ends ahead of this one.
+    EXPECT_EQ(core::run_sync([](core::ThreadPool* p) -> Task<int> { co_return co_await p->run([] { return 5; }); }(&pool)), 5);
+    EXPECT_TRUE(job.finished.load());
+  }
+  EXPECT_EQ(cancelled, 1);
 }
 
 }  // namespace
