@@ -49,10 +49,32 @@ function(add_service name dir)
   endforeach()
 endfunction()
 
-# add_test_suite(target label sources...): one GoogleTest executable registered with ctest.
+# Every ctest test has a time limit, so a hang costs minutes, never CI's limit. The default is
+# more than ten times the slowest test's time on a loaded 2-core machine under the sanitizers
+# (TEST_TIMEOUT to change it for a build).
+set(TEST_TIMEOUT 60 CACHE STRING "ctest TIMEOUT (seconds) of every GoogleTest test")
+set(SLOW_TEST_TIMEOUT 600 CACHE STRING "ctest TIMEOUT (seconds) of the tests named SLOW")
+
+# add_test_suite(target label sources... [TIMEOUT seconds] [SLOW test...]): one GoogleTest
+# executable registered with ctest. TIMEOUT replaces TEST_TIMEOUT for the whole suite; the
+# tests listed after SLOW (full names or gtest patterns, e.g. Task.TenMillion*) get
+# SLOW_TEST_TIMEOUT instead.
 function(add_test_suite target label)
-  add_executable(${target} ${ARGN})
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "TIMEOUT" "SLOW")
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT ${TEST_TIMEOUT})
+  endif()
+  add_executable(${target} ${arg_UNPARSED_ARGUMENTS})
   target_compile_options(${target} PRIVATE ${PROJECT_WARNINGS})
   target_link_libraries(${target} PRIVATE core GTest::gtest GTest::gmock)
-  gtest_discover_tests(${target} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
+  if(arg_SLOW)
+    list(JOIN arg_SLOW ":" slow)
+    gtest_discover_tests(${target} TEST_FILTER "-${slow}" DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS ${label} TIMEOUT ${arg_TIMEOUT})
+    gtest_discover_tests(${target} TEST_FILTER "${slow}" DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS ${label} TIMEOUT ${SLOW_TEST_TIMEOUT})
+  else()
+    gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS ${label} TIMEOUT ${arg_TIMEOUT})
+  endif()
 endfunction()
