@@ -81,7 +81,7 @@ Task<Failure> failure_of(Task<Response> request) {
   }
 }
 
-Task<void> wait_until(std::function<bool()> done, Duration max = 5s) {
+Task<void> wait_until(std::function<bool()> done, Duration max = 30s) {
   auto until = std::chrono::steady_clock::now() + max;
   while (!done() && std::chrono::steady_clock::now() < until) co_await sleep(5ms);
 }
@@ -278,10 +278,10 @@ Task<void> slot_wait_times_out() {
     Client client(o);
     std::vector<int> statuses;
     spawn(fetch(&client, url_of(*server, "/slow"), &statuses));
-    auto started = std::chrono::steady_clock::now();
+    // /slow holds the only connection for 100 ms: had the wait for it not counted, /hello would
+    // have been answered after it. The timers of one loop fire in order, so this is no race.
     Failure f = co_await failure_of(client.get(url_of(*server, "/hello"), {}, 30ms));
     EXPECT_EQ(f.type, "TimeoutError") << f.what;
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 90ms);
     co_await wait_until([&] { return !statuses.empty(); });
     EXPECT_EQ(statuses, std::vector<int>{200});
     // The timed-out waiter left the queue: the slot still works.
@@ -501,7 +501,7 @@ Task<void> never_answers() {
     auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(f.type, "TimeoutError") << f.what;
     EXPECT_GE(took, 95ms);
-    EXPECT_LT(took, 1s);
+    EXPECT_LT(took, 2s);  // generous: the server would never answer
     EXPECT_EQ(client.idle_connections(), 0u);  // a timed-out connection is closed, not pooled
   }
   co_await settle(&raw);

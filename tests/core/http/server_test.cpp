@@ -12,6 +12,7 @@
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/thread_pool.hpp"
 #include "tests/core/http/http_test_support.hpp"
+#include "tests/support/wait.hpp"
 #include "wire/json/value.hpp"
 
 namespace core::http {
@@ -23,6 +24,7 @@ using testing::read_response;
 using testing::read_until_close;
 using testing::start_server;
 using testing::stop_server;
+using test_support::eventually;
 using wire::http::ResponseParser;
 
 // --- routes --------------------------------------------------------------------------------
@@ -31,17 +33,24 @@ Task<Response> ping(Context&) { co_return text(200, "."); }
 Task<Response> hello(Context&) { co_return text(200, "hello"); }
 Task<Response> echo(Context& ctx) { co_return text(200, ctx.request.body); }
 Task<Response> request_id(Context& ctx) { co_return text(200, ctx.request_id); }
+// Requests that stay in their handlers: tests wait until one has entered (a counter, not a
+// sleep), and /slow answers when released, so it is in flight for exactly as long as a test needs.
+int entered = 0;
+bool slow_released = false;
 Task<Response> slow(Context&) {
-  co_await sleep(200ms);
+  ++entered;
+  for (int i = 0; i < 6000 && !slow_released; ++i) co_await sleep(5ms);  // at most 30 s
   co_return text(200, "slow");
 }
 Task<Response> stuck(Context&) {
+  ++entered;
   co_await sleep(10s);
   co_return text(200, "late");
 }
 // Set when /watched saw its wait cancelled.
 bool watched_cancelled = false;
 Task<Response> watched(Context&) {
+  ++entered;
   try {
     co_await sleep(10s);
   } catch (const Cancelled&) {
@@ -275,8 +284,8 @@ Task<void> max_connections() {
     }
     EXPECT_EQ(third, "");
 
-    a.close();  // frees a slot
-    co_await sleep(50ms);
+    a.close();  // frees a slot once the server has seen it go
+    EXPECT_TRUE(co_await eventually([&] { return server->connections() < 2; }));
     Response r = co_await one_request(server.get(), get("/hello"));
     EXPECT_EQ(r.status, 200);
   }
@@ -421,6 +430,11 @@ Task<void> slow_call(const Server* server, SlowCall* out) {
   out->done = true;
 }
 
+Task<void> release_slow_next_turn() {
+  co_await yield();
+  slow_released = true;
+}
+
 Task<void> drain() {
   auto server = start_server(testing::local_options(), routes());
   TcpStream idle = co_await connect_to(*server);
@@ -429,17 +443,18 @@ Task<void> drain() {
   EXPECT_EQ((co_await read_response(&idle, &parser)).status, 200);
 
   SlowCall slow;
+  entered = 0;
+  slow_released = false;
   spawn(slow_call(server.get(), &slow));
-  co_await sleep(50ms);  // the slow request is in its handler now
+  EXPECT_TRUE(co_await eventually([] { return entered > 0; })) << "the slow request never reached its handler";
   EXPECT_EQ(server->connections(), 2u);
 
-  auto started = std::chrono::steady_clock::now();
-  co_await with_timeout(server->drain(), 5s);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  spawn(release_slow_next_turn());  // drain() has begun by then
+  co_await with_timeout(server->drain(), 30s);
   EXPECT_EQ(server->connections(), 0u);
 
   EXPECT_EQ(co_await read_until_close(&idle, 2s), "");  // the idle one was closed at once
-  while (!slow.done) co_await sleep(5ms);
+  EXPECT_TRUE(co_await eventually([&] { return slow.done; }));
   EXPECT_TRUE(slow.response.has_value());
   if (slow.response) {
     EXPECT_EQ(slow.response->status, 200);
@@ -464,15 +479,12 @@ Task<void> client_hangs_up() {
   watched_cancelled = false;
   {
     TcpStream s = co_await connect_to(*server);
+    entered = 0;
     co_await s.write(get("/watched"));
-    co_await sleep(50ms);  // the request is in its handler now
+    EXPECT_TRUE(co_await eventually([] { return entered > 0; })) << "the request never reached its handler";
     EXPECT_EQ(server->connections(), 1u);
   }  // the client closes its socket
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while ((!watched_cancelled || server->connections() > 0) &&
-         std::chrono::steady_clock::now() < deadline) {
-    co_await sleep(5ms);
-  }
+  (void)co_await eventually([&] { return watched_cancelled && server->connections() == 0; });
   EXPECT_TRUE(watched_cancelled);  // the handler's wait ended long before its 10 s
   EXPECT_EQ(server->connections(), 0u);
   co_await stop_server(server.get());
@@ -483,8 +495,9 @@ TEST(HttpServer, AClientThatHangsUpCancelsItsRunningRequest) { run_sync(client_h
 Task<void> drain_grace_over() {
   auto server = start_server(testing::local_options(), routes());
   TcpStream s = co_await connect_to(*server);
+  entered = 0;
   co_await s.write(get("/stuck"));
-  co_await sleep(20ms);
+  EXPECT_TRUE(co_await eventually([] { return entered > 0; })) << "the request never reached its handler";
   auto started = std::chrono::steady_clock::now();
   bool timed_out = false;
   try {
@@ -493,11 +506,11 @@ Task<void> drain_grace_over() {
     timed_out = true;
   }
   EXPECT_TRUE(timed_out);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);  // the handler would take 10 s
   // What was left is cut: the stuck request's connection closes.
   std::string got = co_await read_until_close(&s, 2s);
   (void)got;
-  while (server->connections() > 0) co_await sleep(5ms);
+  EXPECT_TRUE(co_await eventually([&] { return server->connections() == 0; }));
 }
 
 TEST(HttpServer, DrainUnderADeadlineEndsWhenTheGracePeriodIsOver) { run_sync(drain_grace_over()); }
@@ -509,8 +522,9 @@ Task<void> destroyed_with_open_connections() {
   co_await idle.write(get("/hello"));
   EXPECT_EQ((co_await read_response(&idle, &parser)).status, 200);
   TcpStream busy = co_await connect_to(*server);
+  entered = 0;
   co_await busy.write(get("/stuck"));
-  co_await sleep(20ms);
+  EXPECT_TRUE(co_await eventually([] { return entered > 0; })) << "the request never reached its handler";
 
   server.reset();  // the connection coroutines unwind later, without the server
   co_await sleep(50ms);

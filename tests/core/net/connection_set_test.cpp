@@ -10,6 +10,7 @@
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
+#include "tests/support/wait.hpp"
 
 namespace core {
 namespace {
@@ -45,7 +46,7 @@ void join(ConnectionSet& set, Duration d, Outcome* out, bool busy = false) {
 
 // Waits (bounded) until the set is empty.
 Task<void> until_empty(const ConnectionSet* set) {
-  auto give_up = Clock::now() + 5s;
+  auto give_up = Clock::now() + 30s;
   while (set->size() > 0 && Clock::now() < give_up) co_await sleep(5ms);
 }
 
@@ -77,14 +78,12 @@ Task<void> drain_waits_for_busy() {
   Outcome idle, busy;
   join(set, 10s, &idle);
   join(set, 150ms, &busy, true);
-  auto started = Clock::now();
+  // Outcomes, not times: the idle one (10 s of work) is cut, the busy one worked to its end
+  // before drain() returned, and the drain ended long before the idle one could have.
   co_await with_timeout(set.drain(), 5s);
-  auto took = Clock::now() - started;
-  EXPECT_GE(took, 100ms);  // waited for the busy one
-  EXPECT_LT(took, 2s);
   EXPECT_EQ(set.size(), 0u);
   EXPECT_TRUE(idle.cut);
-  EXPECT_LT(idle.ended_at - started, 100ms);  // cut at once
+  EXPECT_FALSE(idle.finished);
   EXPECT_TRUE(busy.finished);
   EXPECT_FALSE(busy.cut);
   EXPECT_TRUE(set.draining());
@@ -99,7 +98,7 @@ Task<void> drain_empty() {
   ConnectionSet set(10);
   auto started = Clock::now();
   co_await with_timeout(set.drain(), 5s);
-  EXPECT_LT(Clock::now() - started, 100ms);
+  EXPECT_LT(Clock::now() - started, 2s);  // generous: only a drain that waited breaks it
   EXPECT_FALSE(set.accepting());
 }
 
@@ -117,7 +116,7 @@ Task<void> drain_deadline() {
     timed_out = true;
   }
   EXPECT_TRUE(timed_out);
-  EXPECT_LT(Clock::now() - started, 1s);
+  EXPECT_LT(Clock::now() - started, 5s);  // the stuck member would take 10 s
   co_await until_empty(&set);  // what was left is cut
   EXPECT_EQ(set.size(), 0u);
   EXPECT_TRUE(stuck.cut);
@@ -148,7 +147,8 @@ Task<void> destroyed_with_members() {
   join(*set, 10s, &idle);
   join(*set, 10s, &busy, true);
   set.reset();  // the members' coroutines unwind on a later turn, without the set
-  co_await sleep(20ms);
+  // Polled, not slept on: a timer due by the next turn would fire before the deferred unwinds.
+  EXPECT_TRUE(co_await test_support::eventually([&] { return idle.cut && busy.cut; }));
   EXPECT_TRUE(idle.cut && idle.detached);
   EXPECT_TRUE(busy.cut && busy.detached);
 }

@@ -11,6 +11,7 @@
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
+#include "tests/support/wait.hpp"
 #include "tests/wire/rpc/go_vectors.hpp"
 #include "wire/rpc/gob_codec.hpp"
 #include "wire/rpc/gob_primitives.hpp"
@@ -35,8 +36,11 @@ Task<std::string> fail(Payload p) {
   co_return "";
 }
 
-// Sleeps for the milliseconds in Data, then echoes Name.
+// Sleeps for the milliseconds in Data, then echoes Name. Counts the calls that reached it, so a
+// test waits for "the call is in flight" instead of sleeping and hoping.
+int slow_entered = 0;
 Task<std::string> slow(Payload p) {
+  ++slow_entered;
   co_await core::sleep(Duration(std::stoi(p.data)));
   co_return p.name;
 }
@@ -105,7 +109,7 @@ Task<void> many_in_flight(Codec codec) {
     Client client(to(server.port(), codec, 1));
     int ok = 0;
     for (int i = 0; i < 200; ++i) core::spawn(one_call(&client, i, &ok));
-    for (int i = 0; i < 200 && ok < 200; ++i) co_await core::sleep(Duration(10));
+    EXPECT_TRUE(co_await test_support::eventually([&] { return ok == 200; }));
     EXPECT_EQ(ok, 200);
     EXPECT_EQ(server.connections(), 1u);  // all of them on one connection
   }
@@ -170,14 +174,16 @@ Task<void> timeout_then_late_reply(Codec codec) {
   server.start();
   {
     ClientOptions o = to(server.port(), codec);
-    o.call_timeout = Duration(100);
+    // Deadlines wide enough that the fast call never misses its own on a loaded machine.
+    o.call_timeout = Duration(1000);
     Client client(o);
     bool timed_out = false;
-    core::spawn(expect_timeout(&client, {"late", "300", "", ""}, &timed_out));
-    co_await core::sleep(Duration(20));
+    slow_entered = 0;
+    core::spawn(expect_timeout(&client, {"late", "2000", "", ""}, &timed_out));
+    EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
     EXPECT_EQ(co_await client.call("RPCServer.Slow", {"fast", "1", "", ""}), "fast");
-    co_await core::sleep(Duration(400));  // the late reply arrives, finds no caller, is dropped
-    EXPECT_TRUE(timed_out);
+    EXPECT_TRUE(co_await test_support::eventually([&] { return timed_out; }));
+    co_await core::sleep(Duration(1500));  // the late reply arrives, finds no caller, is dropped
     EXPECT_EQ(co_await client.call("RPCServer.Slow", {"again", "1", "", ""}), "again");
     EXPECT_EQ(server.connections(), 1u);  // one connection throughout
     EXPECT_EQ(client.open_connections(), 1u);
@@ -198,6 +204,7 @@ Task<void> restart(Codec codec) {
   EXPECT_EQ(co_await client.call("RPCServer.LogInfo", {"b", "", "", ""}),
             "Processed payload via RPC:b");
   // A call in flight when the server goes away fails as unavailable.
+  slow_entered = 0;
   Task<std::string> doomed = client.call("RPCServer.Slow", {"x", "2000", "", ""});
   std::string doomed_result;
   bool doomed_failed = false;
@@ -208,10 +215,9 @@ Task<void> restart(Codec codec) {
       *failed = true;
     }
   }(std::move(doomed), &doomed_result, &doomed_failed));
-  co_await core::sleep(Duration(20));
+  EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
   first.reset();  // cut: connections close under the client
-  co_await core::sleep(Duration(20));
-  EXPECT_TRUE(doomed_failed);
+  EXPECT_TRUE(co_await test_support::eventually([&] { return doomed_failed; }));
   EXPECT_THROW(co_await client.call("RPCServer.LogInfo", {"c", "", "", ""}),
                core::NetError);  // refused
   Server second(local(port), registry());
@@ -232,6 +238,7 @@ Task<void> drain_finishes_calls(Codec codec) {
   Client client(to(server.port(), codec));
   std::string result;
   bool failed = false;
+  slow_entered = 0;
   core::spawn([](Client* c, std::string* r, bool* failed) -> Task<void> {
     try {
       *r = co_await c->call("RPCServer.Slow", {"finished", "100", "", ""});
@@ -239,7 +246,7 @@ Task<void> drain_finishes_calls(Codec codec) {
       *failed = true;
     }
   }(&client, &result, &failed));
-  co_await core::sleep(Duration(20));
+  EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
   co_await server.drain();  // waits for the call in flight, answers it, closes
   EXPECT_EQ(server.connections(), 0u);
   co_await settle();
@@ -263,8 +270,9 @@ Task<void> drain_deadline_cuts_calls(Codec codec) {
   server.start();
   Client client(to(server.port(), codec));
   bool failed = false, done = false;
+  slow_entered = 0;
   core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &failed, &done));
-  co_await core::sleep(Duration(20));
+  EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
   auto started = std::chrono::steady_clock::now();
   bool timed_out = false;
   try {
@@ -273,10 +281,9 @@ Task<void> drain_deadline_cuts_calls(Codec codec) {
     timed_out = true;
   }
   EXPECT_TRUE(timed_out);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));  // not the 10 s
   // The call left in flight is cut: its connection closes, and the caller hears of it.
-  for (int i = 0; i < 200 && (!done || server.connections() > 0); ++i)
-    co_await core::sleep(Duration(5));
+  (void)co_await test_support::eventually([&] { return done && server.connections() == 0; });
   EXPECT_EQ(server.connections(), 0u);
   EXPECT_TRUE(done);
   EXPECT_TRUE(failed);
@@ -320,6 +327,7 @@ Task<void> silent_peer() {
     EXPECT_THROW(co_await client.call("RPCServer.LogInfo", {"a", "", "", ""}), core::TimeoutError);
     EXPECT_EQ(client.open_connections(), 0u);  // given up on
     EXPECT_THROW(co_await client.call("RPCServer.LogInfo", {"b", "", "", ""}), core::TimeoutError);
+    EXPECT_TRUE(co_await test_support::eventually([&] { return accepted == 2; }));
     EXPECT_EQ(accepted, 2);  // the second call connected afresh
   }
   held.clear();
@@ -364,7 +372,7 @@ Task<std::string> raw_exchange(int port, std::string bytes, Duration wait) {
     }
   } catch (const std::exception&) {
   }
-  while (!written) co_await core::sleep(Duration(5));
+  EXPECT_TRUE(co_await test_support::eventually([&] { return written; }));
   co_return got;
 }
 
@@ -373,7 +381,7 @@ Task<void> go_bytes_over_tcp() {
   server.start();
   // What a Go rpc.Client writes for two calls; the replies decode as Go's would.
   std::string got = co_await raw_exchange(
-      server.port(), go_vectors::kGobCall0 + go_vectors::kGobCall3, Duration(200));
+      server.port(), go_vectors::kGobCall0 + go_vectors::kGobCall3, Duration(1000));
   auto codec = wire::rpc::make_gob_client_codec();
   std::string_view rest = got;
   std::vector<wire::rpc::Reply> replies;

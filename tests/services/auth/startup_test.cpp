@@ -22,7 +22,7 @@ TEST(AuthStartup, MigrationGivesUpWhenTheDatabaseStaysDown) {
                core::pg::Error);
   auto took = std::chrono::steady_clock::now() - t0;
   EXPECT_GE(took, 1000ms);  // it retried ...
-  EXPECT_LT(took, 6s);      // ... within its bound
+  EXPECT_LT(took, 10s);     // ... within its bound (generous: only a missing bound fails it)
 }
 
 TEST(AuthStartup, TimestampsAreRfc3339Utc) {

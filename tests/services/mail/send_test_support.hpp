@@ -1,6 +1,8 @@
 #pragma once
 // POST /send driven straight through mail::send(), without an HTTP server: a request built in
 // memory, a Client made on the test's own loop.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -9,6 +11,7 @@
 #include "core/runtime/timer.hpp"
 #include "core/smtp/client.hpp"
 #include "services/mail/handlers.hpp"
+#include "tests/support/wait.hpp"
 
 namespace mail_test {
 
@@ -77,7 +80,8 @@ inline core::Task<std::vector<Response>> post_at_once(const mail::Composer* comp
     core::spawn(
         post_into(composer, &client, keys, timeout, std::move(requests[i]), &out[i], &pending));
   }
-  while (pending > 0) co_await core::sleep(core::Duration(5));
+  EXPECT_TRUE(co_await test_support::eventually([&] { return pending == 0; }))
+      << pending << " requests still unanswered";
   *sent = client.sent();
   co_return out;
 }
