@@ -104,7 +104,7 @@ Task<void> frozen_broker(core::amqp::AmqpUrl url, pid_t broker) {
   ::kill(broker, SIGCONT);
   EXPECT_FALSE(conn.open());
   EXPECT_NE(conn.last_error().find("heartbeat"), std::string::npos) << conn.last_error();
-  EXPECT_LT(detected, 4s);
+  EXPECT_LT(detected, 8s);  // two missed 1 s heartbeats, with room for a loaded machine
   co_await conn.wait_open(30s);
   EXPECT_GE(conn.connects(), 2u);
   co_await conn.close();

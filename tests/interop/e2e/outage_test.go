@@ -9,9 +9,10 @@ import (
 	"time"
 )
 
-// hangLimit is how long a downstream failure may take to be answered: the broker's deadline
-// (5 s) plus a margin. It is a check that nothing hangs, not a benchmark.
-const hangLimit = 10 * time.Second
+// hangLimit is how long a downstream failure may take to be answered: five times the broker's
+// deadline (5 s), below the test client's own 30 s. It is a check that nothing hangs, not a
+// benchmark, and must hold on a loaded machine.
+const hangLimit = 25 * time.Second
 
 // expectDownstreamFailure checks an answer to a call whose downstream is down or silent:
 // 503 "<svc> service unavailable" (with Retry-After) or 504 "<svc> service timed out", in time.
