@@ -85,6 +85,8 @@ report_run() {
   setsid bash -c 'echo $$ >"$1"; rcfile=$2; shift 2; "$@"; echo $? >"$rcfile"' \
     report-suite "$pidfile" "$rcfile" "$@" </dev/null 2>&1 | tee "$log" &
   local pipe=$!
+  local saved_traps
+  saved_traps=$(trap -p INT TERM)
   trap report_interrupted INT TERM
   REPORT_PGID=
   local i=0
@@ -92,6 +94,7 @@ report_run() {
   REPORT_PGID=$(cat "$pidfile" 2>/dev/null || true)
   report_watch "$name" "$limit" "$pidfile" "$rcfile" "$pipe"
   trap - INT TERM
+  eval "$saved_traps"  # the caller's own, if it had any
   REPORT_PGID=
   local rc=1
   [[ -s $rcfile ]] && rc=$(<"$rcfile")
