@@ -6,11 +6,15 @@ FERRETDB_REPO=github.com/FerretDB/FerretDB
 FERRETDB_VERSION=v1.24.2
 MAILPIT_MODULE=github.com/axllent/mailpit
 MAILPIT_VERSION=v1.33.1
+# HTTP/2 conformance checker, run against the logger's gRPC port by scripts/test.
+H2SPEC_MODULE=github.com/summerwind/h2spec
+H2SPEC_VERSION=v2.2.1+incompatible
 
 TOOLS_DIR=${MS_TOOLS_DIR:-/var/cache/microservices/tools}
 TOOLS_BIN=$TOOLS_DIR/bin
 FERRETDB_BIN=$TOOLS_BIN/ferretdb
 MAILPIT_BIN=$TOOLS_BIN/mailpit
+H2SPEC_BIN=$TOOLS_BIN/h2spec
 
 # A stamp next to each binary records the version it was built from, so bumping a
 # version above rebuilds it.
@@ -23,5 +27,6 @@ ms_tool_current() {
 }
 
 ms_tools_current() {
-  ms_tool_current ferretdb "$FERRETDB_VERSION" && ms_tool_current mailpit "$MAILPIT_VERSION"
+  ms_tool_current ferretdb "$FERRETDB_VERSION" && ms_tool_current mailpit "$MAILPIT_VERSION" &&
+    ms_tool_current h2spec "$H2SPEC_VERSION"
 }
