@@ -158,7 +158,11 @@ ServerSession::~ServerSession() {
 bool ServerSession::receive(std::string_view data) {
   ssize_t rc = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data.data()),
                                         data.size());
-  return rc >= 0;
+  if (rc >= 0) return true;
+  // Say why before the close where the session still can (a flood: ENHANCE_YOUR_CALM).
+  nghttp2_session_terminate_session(
+      session_, rc == NGHTTP2_ERR_FLOODED ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
+  return false;
 }
 
 void ServerSession::produce(std::string& out, std::size_t max) {
