@@ -36,6 +36,7 @@ ms_profile() {
     LISTENER_PORT=8085
     RPC_PORT=5001
     GRPC_PORT=50001
+    MAIL_GRPC_PORT=50002
     ;;
   test)
     RUN_DIR=$REPO_ROOT/.run/test
@@ -59,6 +60,7 @@ ms_profile() {
     LISTENER_PORT=58085
     RPC_PORT=55001
     GRPC_PORT=55002
+    MAIL_GRPC_PORT=55003
     ;;
   *)
     printf 'error: unknown profile "%s" (expected dev or test)\n' "${1:-}" >&2

@@ -49,6 +49,7 @@ ms_service_env() {
       echo "MAIL_DOMAIN=localhost"
       echo "FROM_NAME=Microservices"
       echo "FROM_ADDRESS=noreply@example.com"
+      echo "MAIL_GRPC_PORT=$MAIL_GRPC_PORT"
       ;;
     listener)
       echo "RABBIT_URL=$RABBIT_URL"

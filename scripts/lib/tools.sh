@@ -16,6 +16,9 @@ FERRETDB_REPO=github.com/FerretDB/FerretDB
 FERRETDB_VERSION=v1.24.2
 MAILPIT_MODULE=github.com/axllent/mailpit
 MAILPIT_VERSION=v1.33.1
+# HTTP/2 conformance checker, run against the logger's gRPC port by scripts/test.
+H2SPEC_MODULE=github.com/summerwind/h2spec
+H2SPEC_VERSION=v2.2.1+incompatible
 
 TOOLS_DIR=${MS_TOOLS_DIR:-/var/cache/microservices/tools}
 
@@ -24,6 +27,7 @@ ms_tool_dir() { printf '%s/%s/%s' "$TOOLS_DIR" "$1" "$2"; }
 
 FERRETDB_BIN=$(ms_tool_dir ferretdb "$FERRETDB_VERSION")/ferretdb
 MAILPIT_BIN=$(ms_tool_dir mailpit "$MAILPIT_VERSION")/mailpit
+H2SPEC_BIN=$(ms_tool_dir h2spec "$H2SPEC_VERSION")/h2spec
 
 # ms_tool_current NAME VERSION: true when that version was built completely.
 ms_tool_current() { [[ -f $(ms_tool_dir "$1" "$2")/.complete ]]; }
@@ -66,5 +70,6 @@ ms_tool_adopt() {
 }
 
 ms_tools_current() {
-  ms_tool_current ferretdb "$FERRETDB_VERSION" && ms_tool_current mailpit "$MAILPIT_VERSION"
+  ms_tool_current ferretdb "$FERRETDB_VERSION" && ms_tool_current mailpit "$MAILPIT_VERSION" &&
+    ms_tool_current h2spec "$H2SPEC_VERSION"
 }

@@ -8,6 +8,7 @@
 #include "core/rpc/errors.hpp"
 #include "core/rpc/server.hpp"
 #include "core/runtime/thread_pool.hpp"
+#include "services/logger/grpc_service.hpp"
 
 namespace logger {
 
@@ -118,6 +119,7 @@ void register_routes(core::service::App& app, const Settings& settings) {
     auto rpc = std::make_shared<core::rpc::Server>(ro, registry);
     rpc->start();
     worker.on_drain([rpc]() { return rpc->drain(); });
+    serve_grpc(worker, store, settings.grpc_port, limits);
   });
 }
 

@@ -11,6 +11,7 @@ Settings read_settings(core::service::App& app) {
   s.recent = s.collection + "_recent";
   s.recent_docs = env.integer("LOG_RECENT_MAX", 10000, 1000, 10'000'000);
   s.rpc_port = env.integer("RPC_PORT", 5001, 1, 65535);
+  s.grpc_port = env.integer("GRPC_PORT", 50001, 1, 65535);
   s.mongo_threads = static_cast<std::size_t>(env.integer("MONGO_THREADS", 8, 1, 256));
   s.group.max_batch = static_cast<std::size_t>(env.integer("LOG_BATCH_MAX", 256, 1, 10000));
   s.group.max_wait = env.duration("LOG_BATCH_WAIT", std::chrono::milliseconds(2), std::chrono::milliseconds(0),

@@ -14,6 +14,7 @@ struct Settings {
   std::string recent;         // <collection>_recent: the capped window GET /logs reads
   std::int64_t recent_docs;   // LOG_RECENT_MAX: entries kept in that window (>= 1000, the largest limit)
   int rpc_port = 5001;        // RPC_PORT
+  int grpc_port = 50001;      // GRPC_PORT
   std::size_t mongo_threads;  // MONGO_THREADS: the driver's blocking-call pool
   core::mongo::GroupCommitOptions group;  // LOG_BATCH_MAX, LOG_BATCH_WAIT
   core::Duration timeout;     // DOWNSTREAM_TIMEOUT: deadline of a store call
