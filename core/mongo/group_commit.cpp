@@ -143,26 +143,56 @@ namespace {
 using State = GroupCommit::State;
 using Waiter = State::Waiter;
 
-// One batch: a single insert_batch, then each waiter gets its own outcome.
-Task<void> run_batch(std::shared_ptr<State> st, std::vector<std::shared_ptr<Waiter>> batch) {
-  std::vector<Value> docs;
-  docs.reserve(batch.size());
-  for (const auto& w : batch) docs.push_back(w->doc);
+// One batch: a single insert_batch per collection (two in parallel with a mirror), then each
+// waiter gets its own outcome once every write of the batch has returned.
+struct BatchRun {
+  std::shared_ptr<State> st;
+  std::vector<std::shared_ptr<Waiter>> batch;
+  std::vector<std::exception_ptr> errors;
+  int writes = 0;  // insert_batch calls still out
+
+  void record(std::exception_ptr failure, const BatchOutcome& outcome) {
+    for (auto& e : errors) {
+      if (!e && failure) e = failure;
+    }
+    if (!failure) {
+      for (const auto& [index, error] : outcome.failed) {
+        if (index < errors.size() && !errors[index]) errors[index] = std::make_exception_ptr(error);
+      }
+    }
+    if (--writes > 0) return;
+    for (std::size_t i = 0; i < batch.size(); ++i) st->finish(*batch[i], errors[i]);
+    st->batch_done();
+  }
+};
+
+Task<void> write_batch(std::shared_ptr<BatchRun> run, std::string collection, std::vector<Value> docs) {
   std::exception_ptr failure;
   BatchOutcome outcome;
   try {
-    outcome = co_await st->client->insert_batch(st->collection, std::move(docs));
+    outcome = co_await run->st->client->insert_batch(std::move(collection), std::move(docs));
   } catch (...) {
     failure = std::current_exception();
   }
-  std::vector<std::exception_ptr> errors(batch.size(), failure);
-  if (!failure) {
-    for (auto& [index, error] : outcome.failed) {
-      if (index < errors.size()) errors[index] = std::make_exception_ptr(std::move(error));
-    }
+  run->record(failure, outcome);
+}
+
+void run_batch(std::shared_ptr<State> st, std::vector<std::shared_ptr<Waiter>> batch) {
+  auto run = std::make_shared<BatchRun>();
+  run->errors.resize(batch.size());
+  std::vector<Value> docs;
+  docs.reserve(batch.size());
+  for (const auto& w : batch) docs.push_back(w->doc);
+  run->st = std::move(st);
+  run->batch = std::move(batch);
+  const std::string& mirror = run->st->options.mirror;
+  run->writes = mirror.empty() ? 1 : 2;
+  // No cancel token: a batch serves many callers and is bounded by the client's deadline.
+  if (!mirror.empty()) {
+    // Shared nodes: both conversions to BSON only read them.
+    spawn(write_batch(run, mirror, docs), nullptr, "mongo group commit (mirror)");
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) st->finish(*batch[i], errors[i]);
-  st->batch_done();
+  spawn(write_batch(run, run->st->collection, std::move(docs)), nullptr, "mongo group commit");
 }
 
 struct AddAwaiter {
@@ -200,8 +230,7 @@ void State::send_batch() {
   ++in_flight;
   ++batches;
   docs += batch.size();
-  // No cancel token: a batch serves many callers and is bounded by the client's deadline.
-  spawn(run_batch(shared_from_this(), std::move(batch)), nullptr, "mongo group commit");
+  run_batch(shared_from_this(), std::move(batch));
 }
 
 GroupCommit::GroupCommit(Client& client, std::string collection, GroupCommitOptions options)

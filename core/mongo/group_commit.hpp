@@ -6,6 +6,9 @@
 // - while batches are in flight - as soon as one returns: requests that arrive during a round
 // trip ride the next one. At most max_in_flight batches are in flight; at most max_pending
 // documents wait or fly, past that add() throws core::PoolFull (the HTTP layer answers 503).
+//
+// With a mirror collection every batch is written to both collections at once (two round trips
+// in parallel, one queue and one timer): an add() succeeds when both hold the document.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +27,8 @@ struct GroupCommitOptions {
   Duration max_wait = std::chrono::milliseconds(2);
   std::size_t max_pending = 4096;
   std::size_t max_in_flight = 2;
+  /// A second collection each batch is also written to, in parallel ("" = none).
+  std::string mirror;
 };
 
 class GroupCommit {
@@ -37,6 +42,7 @@ class GroupCommit {
 
   /// Stores doc with the next batch and resumes with this document's own outcome: a duplicate
   /// _id is success, a batch-level failure (server down, deadline) fails every document in it.
+  /// With a mirror, a failure in either collection fails the document (the other may hold it).
   /// Throws core::PoolFull at once when max_pending documents are already waiting. A cancelled
   /// caller stops waiting at once; a document already sent is not recalled.
   Task<void> add(wire::json::Value doc);

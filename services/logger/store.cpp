@@ -1,6 +1,6 @@
 #include "services/logger/store.hpp"
 
-#include <atomic>
+#include <algorithm>
 
 namespace logger {
 
@@ -26,34 +26,50 @@ core::mongo::FindQuery recent_query(std::size_t limit, const std::optional<std::
   return q;
 }
 
+namespace {
+core::mongo::GroupCommitOptions with_mirror(core::mongo::GroupCommitOptions o, std::string mirror) {
+  o.mirror = std::move(mirror);
+  return o;
+}
+}  // namespace
+
 Store::Store(std::shared_ptr<core::mongo::Client> client, const Settings& settings)
     : client_(std::move(client)),
       collection_(settings.collection),
       recent_(settings.recent),
       recent_docs_(settings.recent_docs),
       timeout_(settings.timeout),
-      group_(*client_, settings.collection, settings.group),
-      recent_group_(*client_, settings.recent, settings.group) {}
-
-namespace {
-// Once per process: the capped collection must exist before the first insert into it (an
-// insert would create an ordinary one, on which FerretDB refuses $natural order).
-std::atomic<bool> recent_ready{false};
-}  // namespace
+      group_(*client_, settings.collection, with_mirror(settings.group, settings.recent)) {}
 
 core::Task<void> Store::ensure_recent() {
-  if (recent_ready.load(std::memory_order_acquire)) co_return;
-  // About 1 KiB per entry; the document cap is what bounds the window.
-  co_await client_->create_capped(recent_, recent_docs_ * 1024, recent_docs_);
-  recent_ready.store(true, std::memory_order_release);
+  // One creation per worker: the requests of a first burst wait for it instead of each
+  // sending its own (a thousand at once would fill the driver's queue).
+  while (recent_creating_) co_await core::sleep(std::chrono::milliseconds(5));
+  if (recent_ready_) co_return;
+  // The capped collection must exist before the first insert into it (an insert would create
+  // an ordinary one, on which FerretDB refuses $natural order). Another worker may have
+  // created it already: that is fine. The document cap is what bounds the window; the byte
+  // cap is only a backstop and must stay well above the data: FerretDB compares it with the
+  // table's size on disk, which on PostgreSQL includes the space of trimmed rows awaiting
+  // reuse, and once over it deletes a tenth of the window every sweep (docs/mongo.md).
+  constexpr std::int64_t kMinBytes = std::int64_t{64} << 20;
+  recent_creating_ = true;
+  try {
+    co_await client_->create_capped(recent_, std::max(kMinBytes, recent_docs_ * 8192), recent_docs_);
+  } catch (...) {
+    recent_creating_ = false;
+    throw;
+  }
+  recent_creating_ = false;
+  recent_ready_ = true;
 }
 
 core::Task<void> Store::add(wire::contracts::LogPayload p, std::string id) {
   Value doc = make_document(p, id, core::mongo::now_ms());
-  co_await core::with_timeout(ensure_recent(), timeout_);
-  // The history first: once it holds the entry, the request may be retried safely.
-  co_await core::with_timeout(group_.add(doc), timeout_);
-  co_await core::with_timeout(recent_group_.add(std::move(doc)), timeout_);
+  if (!recent_ready_) co_await core::with_timeout(ensure_recent(), timeout_);
+  // One batch writes the history and the window in parallel; with a caller-given id a retry
+  // after a partial failure stores nothing twice.
+  co_await core::with_timeout(group_.add(std::move(doc)), timeout_);
 }
 
 namespace {
@@ -64,7 +80,7 @@ std::string string_field(const Value& doc, const char* key) {
 }  // namespace
 
 core::Task<std::vector<Entry>> Store::recent(std::size_t limit, std::optional<std::string> name) {
-  co_await core::with_timeout(ensure_recent(), timeout_);
+  if (!recent_ready_) co_await core::with_timeout(ensure_recent(), timeout_);
   auto docs = co_await core::with_timeout(client_->find(recent_, recent_query(limit, name)), timeout_);
   std::vector<Entry> out;
   out.reserve(docs.size());

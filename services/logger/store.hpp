@@ -2,7 +2,7 @@
 // Where log entries live: MongoDB (or FerretDB), collection logs.logs, documents
 // {_id, name, data, created_at, updated_at} — the whole history, unique by _id, so a
 // caller-given id makes a repeated delivery a no-op. Inserts from concurrent requests of one
-// worker go out together (group commit).
+// worker go out together (group commit), each batch to the history and the window at once.
 //
 // GET /logs reads a second, capped collection (logs_recent) holding the newest entries in
 // insertion order: FerretDB's SQLite backend pushes down only $natural order, and only on a
@@ -52,8 +52,9 @@ class Store {
   std::string recent_;
   std::int64_t recent_docs_;
   core::Duration timeout_;
-  core::mongo::GroupCommit group_;
-  core::mongo::GroupCommit recent_group_;
+  bool recent_ready_ = false;     // the window exists (this worker created or found it)
+  bool recent_creating_ = false;  // a request of this worker is creating it
+  core::mongo::GroupCommit group_;  // the history, mirrored to the window
 };
 
 }  // namespace logger

@@ -153,3 +153,26 @@ TEST_F(MongoTest, GroupCommitCancelledAddIsNotSent) {
 }
 
 }  // namespace
+
+namespace {
+
+// A mirror gets every document of every batch; each add resumes once both collections hold it.
+Task<void> mirrored(Client* c, std::string coll, int n) {
+  GroupCommitOptions o;
+  o.mirror = coll + "_mirror";
+  GroupCommit gc(*c, coll, o);
+  Tally t{Latch{n}};
+  for (int i = 0; i < n; ++i) core::spawn(add_one(&gc, entry(i), &t));
+  co_await t.latch.wait();
+  EXPECT_EQ(t.ok, n);
+  EXPECT_LE(gc.batches_sent(), static_cast<std::uint64_t>(n / 5));
+  EXPECT_EQ(co_await count(c, coll), static_cast<std::size_t>(n));
+  EXPECT_EQ(co_await count(c, o.mirror), static_cast<std::size_t>(n));
+  co_await c->drop(o.mirror);
+}
+
+TEST_F(MongoTest, GroupCommitMirrorGetsEveryBatch) {
+  core::run_sync(mirrored(client.get(), collection, 300));
+}
+
+}  // namespace
