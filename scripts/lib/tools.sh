@@ -73,3 +73,18 @@ ms_tools_current() {
   ms_tool_current ferretdb "$FERRETDB_VERSION" && ms_tool_current mailpit "$MAILPIT_VERSION" &&
     ms_tool_current h2spec "$H2SPEC_VERSION"
 }
+
+# The Kubernetes control plane the manifests under deploy/k8s are checked against:
+# kube-apiserver and kubectl built from one release of k8s.io/kubernetes through the Go
+# module proxy (its staging modules k8s.io/* are published as v0.<minor>.<patch>), and
+# etcd from Debian's etcd-server. Built only on request (scripts/setup --k8s).
+K8S_MODULE=k8s.io/kubernetes
+K8S_VERSION=v1.36.3
+K8S_STAGING_VERSION=v0.${K8S_VERSION#v1.}
+KUBE_APISERVER_BIN=$(ms_tool_dir kube "$K8S_VERSION")/kube-apiserver
+KUBECTL_BIN=$(ms_tool_dir kube "$K8S_VERSION")/kubectl
+ETCD_BIN=/usr/bin/etcd
+
+ms_k8s_tools_current() {
+  ms_tool_current kube "$K8S_VERSION"
+}
