@@ -8,9 +8,9 @@ pkg_check_modules(MONGOC REQUIRED IMPORTED_TARGET libmongoc-1.0)
 pkg_check_modules(RABBITMQ REQUIRED IMPORTED_TARGET librabbitmq)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
-pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 # HTTP/2 frames and HPACK for gRPC; only core/http2/ includes it.
 pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)
+find_package(OpenSSL REQUIRED)  # the SMTP client's STARTTLS / TLS (core/smtp/tls)
 
 # llhttp has no -dev package: Debian's node-llhttp ships its C sources.
 set(LLHTTP_SOURCE_DIR /usr/share/llhttp CACHE PATH "llhttp C sources")

@@ -1,25 +1,25 @@
-// The worker's side of the SMTP client: checks the envelope, hands the transfer to the SMTP
-// thread (core/smtp/thread.hpp) and waits for the result on its own loop. No libcurl here:
-// every call into libcurl happens on the SMTP thread.
+// The pool of SMTP sessions of one Client, and the send path: take an idle session (or open
+// one, or wait for one within the deadline), run the transaction, give the session back.
 #include "core/smtp/client.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "core/amqp/wait_list.hpp"
 #include "core/runtime/cancel.hpp"
 #include "core/runtime/loop.hpp"
-#include "core/smtp/thread.hpp"
+#include "core/runtime/thread_pool.hpp"
+#include "core/runtime/timer.hpp"
+#include "core/smtp/connection.hpp"
+#include "core/smtp/tls.hpp"
 #include "wire/mail/address.hpp"
+#include "wire/smtp/commands.hpp"
 
 namespace core::smtp {
 
 namespace {
-
-// How long after the send's own deadline the worker stops waiting for the SMTP thread to
-// report it. The thread normally reports the timeout itself (and closes that connection);
-// this only matters when another transfer holds the thread in libcurl's blocking wait.
-constexpr std::chrono::milliseconds kReportGrace{100};
 
 void check_path(const std::string& address, const char* what) {
   if (const char* why = wire::mail::address_problem(address)) {
@@ -27,138 +27,177 @@ void check_path(const std::string& address, const char* what) {
   }
 }
 
-// Awaits one Job on the SMTP thread. Resumes on the caller's loop with the result, or at once
-// (on the next turn) with Cancelled when the awaiting chain is cancelled, or with TimeoutError
-// when the send's deadline (plus kReportGrace) passed without a result. Giving up posts an
-// abort to the SMTP thread; a result arriving afterwards is dropped.
-class SendAwaiter {
- public:
-  SendAwaiter(std::shared_ptr<detail::SmtpThread> thread, std::shared_ptr<detail::Job> job,
-              std::chrono::milliseconds patience)
-      : thread_(std::move(thread)), job_(std::move(job)), patience_(patience) {}
-  SendAwaiter(const SendAwaiter&) = delete;
-  SendAwaiter& operator=(const SendAwaiter&) = delete;
-  ~SendAwaiter() {
-    if (state_ == State::waiting) abandon();  // the frame is destroyed while suspended here
-    if (timer_) {
-      timer_->data = nullptr;
-      close_handle(timer_);
-    }
+// Worth one more try on a fresh session: the pooled one was found closed (or closing) before
+// the message went out, so nothing of this mail reached the relay's queue.
+bool stale(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return e.kind == Error::Kind::closed && !e.outcome_unknown;
+  } catch (...) {
+    return false;
   }
-
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    suspend(h, core::detail::token_of(h));
-  }
-  void await_resume() const {
-    if (state_ == State::cancelled) throw Cancelled();
-    if (state_ == State::timed_out) throw TimeoutError();
-  }
-
- private:
-  enum class State { idle, waiting, done, cancelled, timed_out };
-
-  void suspend(std::coroutine_handle<> h, CancelToken* token) {
-    if (token && token->cancelled()) throw Cancelled();
-    loop_ = &Loop::current();
-    timer_ = new_handle<uv_timer_t>();
-    uv_timer_init(loop_->uv(), timer_);
-    timer_->data = this;
-    job_->origin = loop_->remote();
-    job_->on_result = &SendAwaiter::on_result;
-    job_->waiter = this;
-    thread_->submit(job_);  // throws PoolFull: not suspended then
-    h_ = h;
-    state_ = State::waiting;
-    uv_timer_start(timer_, &SendAwaiter::on_patience, static_cast<std::uint64_t>(patience_.count()),
-                   0);
-    sub_.subscribe(token, &SendAwaiter::on_cancel, this);
-  }
-
-  // Posted by the SMTP thread; runs on this loop (never once the job was abandoned).
-  static void on_result(void* self) {
-    auto* a = static_cast<SendAwaiter*>(self);
-    a->settle(State::done);
-    a->h_.resume();
-  }
-  static void on_cancel(void* self) { static_cast<SendAwaiter*>(self)->give_up(State::cancelled); }
-  static void on_patience(uv_timer_t* timer) {
-    if (auto* a = static_cast<SendAwaiter*>(timer->data)) a->give_up(State::timed_out);
-  }
-
-  void settle(State s) noexcept {
-    state_ = s;
-    sub_.reset();
-    if (timer_) uv_timer_stop(timer_);
-  }
-  // Never resumes inline (a cancel callback may run deep inside someone else's call).
-  void give_up(State s) {
-    settle(s);
-    abandon();
-    loop_->defer(h_);
-  }
-  void abandon() noexcept {
-    job_->abandoned.store(true);
-    try {
-      thread_->cancel(job_);
-    } catch (...) {
-      // out of memory for the message: the transfer ends at its own deadline instead
-    }
-  }
-
-  std::shared_ptr<detail::SmtpThread> thread_;
-  std::shared_ptr<detail::Job> job_;
-  std::chrono::milliseconds patience_;
-  Loop* loop_ = nullptr;
-  uv_timer_t* timer_ = nullptr;
-  std::coroutine_handle<> h_;
-  State state_ = State::idle;
-  CancelToken::Subscription sub_;
-};
+}
 
 }  // namespace
 
 struct Client::Impl {
-  explicit Impl(SmtpOptions options)
-      : thread(detail::SmtpThread::acquire()), relay(thread->attach(options)) {}
-  ~Impl() { thread->detach(relay); }  // then relay, then thread (the last one joins it)
+  using Connection = detail::Connection;
+
+  explicit Impl(SmtpOptions o) : options(std::move(o)) {
+    if (options.encryption != Encryption::none) tls = std::make_unique<TlsContext>(options.ca_file);
+    if (options.max_connections == 0) options.max_connections = 1;
+  }
+  ~Impl() {
+    for (auto& c : idle) c->close();
+    if (sweep_timer) {
+      sweep_timer->data = nullptr;
+      close_handle(sweep_timer);
+    }
+  }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  static Task<void> send(Impl* self, Envelope e) {
-    check_path(e.mail_from, "mail_from");
-    if (e.recipients.empty()) throw std::invalid_argument("smtp: no recipient");
-    auto job = std::make_shared<detail::Job>();
-    for (const std::string& r : e.recipients) {
-      check_path(r, "recipient");
-      job->recipients.push_back("<" + r + ">");
+  // The right to one connection slot for the time of a send. Destroyed without release()
+  // (a failure, a timeout, a cancellation) it closes the session: one that is out of step with
+  // the relay never goes back to the pool.
+  class Lease {
+   public:
+    Lease(Impl* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&& o) noexcept
+        : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)), reused_(o.reused_) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (pool_) pool_->give_back(std::move(conn_));
     }
-    job->relay = self->relay;
-    job->mail_from = "<" + e.mail_from + ">";
-    job->message = std::move(e.message);
-    const SmtpOptions& o = self->relay->options;
-    job->deadline = detail::Clock::now() + o.timeout;
-
-    co_await SendAwaiter(self->thread, job, o.timeout + kReportGrace);
-
-    self->connects += job->connects;
-    switch (job->outcome) {
-      case detail::Job::Outcome::ok:
-        ++self->sent;
-        co_return;
-      case detail::Job::Outcome::timed_out:
-        throw TimeoutError();
-      case detail::Job::Outcome::failed:
-        throw Error(job->curl_code, job->smtp_code, job->error);
-      case detail::Job::Outcome::internal:
-        break;
+    Connection* conn() const noexcept { return conn_.get(); }
+    bool reused() const noexcept { return reused_; }
+    void attach(std::unique_ptr<Connection> c) noexcept { conn_ = std::move(c); reused_ = false; }
+    void mark_reused() noexcept { reused_ = true; }
+    /// Closes the session but keeps the slot.
+    void drop() noexcept {
+      if (conn_) conn_->close();
+      conn_.reset();
     }
-    throw std::runtime_error(job->error);
+
+   private:
+    Impl* pool_;
+    std::unique_ptr<Connection> conn_;
+    bool reused_ = false;
+  };
+
+  // An idle session when there is one, else a free slot (conn() null: open one), else waits.
+  Task<Lease> acquire() {
+    for (;;) {
+      while (!idle.empty()) {
+        std::unique_ptr<Connection> c = std::move(idle.back());
+        idle.pop_back();
+        if (c->idle() && !expired(*c)) {
+          Lease lease(this, std::move(c));
+          lease.mark_reused();
+          co_return lease;
+        }
+        c->close();
+        --open;
+      }
+      if (open < options.max_connections) {
+        ++open;
+        co_return Lease(this, nullptr);
+      }
+      if (waiting >= options.queue_capacity) throw PoolFull("smtp connection");
+      ++waiting;
+      try {
+        co_await waiters.wait();
+      } catch (...) {
+        --waiting;
+        throw;
+      }
+      --waiting;
+    }
   }
 
-  std::shared_ptr<detail::SmtpThread> thread;
-  std::shared_ptr<detail::Relay> relay;
+  void give_back(std::unique_ptr<Connection> c) noexcept {
+    if (c && c->idle()) {
+      c->idle_since_ms = Loop::current().now_ms();
+      idle.push_back(std::move(c));
+      arm_sweep();
+    } else {
+      if (c) c->close();
+      --open;
+    }
+    waiters.notify_one();
+  }
+
+  bool expired(const Connection& c) const noexcept {
+    return Loop::current().now_ms() - c.idle_since_ms >=
+           static_cast<std::uint64_t>(options.idle_timeout.count());
+  }
+
+  void arm_sweep() {
+    if (sweep_timer == nullptr) {
+      sweep_timer = new_handle<uv_timer_t>();
+      uv_timer_init(Loop::current().uv(), sweep_timer);
+      sweep_timer->data = this;
+      uv_unref(reinterpret_cast<uv_handle_t*>(sweep_timer));  // idle sessions keep no loop alive
+    }
+    if (uv_is_active(reinterpret_cast<uv_handle_t*>(sweep_timer))) return;
+    auto every = static_cast<std::uint64_t>(
+        std::clamp<std::int64_t>(options.idle_timeout.count() / 2, 10, 5000));
+    uv_timer_start(sweep_timer, &Impl::on_sweep, every, every);
+  }
+
+  static void on_sweep(uv_timer_t* timer) {
+    if (auto* self = static_cast<Impl*>(timer->data)) self->sweep();
+  }
+
+  // Closes sessions idle past idle_timeout, or that the relay closed or spoke on meanwhile.
+  void sweep() {
+    std::size_t kept = 0;
+    for (auto& c : idle) {
+      if (c->idle() && !expired(*c)) {
+        idle[kept++] = std::move(c);
+      } else {
+        c->close();
+        --open;
+        waiters.notify_one();
+      }
+    }
+    idle.resize(kept);
+    if (idle.empty()) uv_timer_stop(sweep_timer);
+  }
+
+  Task<void> deliver(std::string mail_from, std::vector<std::string> recipients,
+                     std::string payload) {
+    for (int attempt = 0;; ++attempt) {
+      Lease lease = co_await acquire();
+      if (lease.conn() == nullptr) {
+        lease.attach(co_await Connection::open(options, tls.get()));
+        ++connects;
+      }
+      std::exception_ptr error;
+      try {
+        co_await lease.conn()->send(mail_from, recipients, payload);
+        ++sent;
+        co_return;  // the lease gives the session back
+      } catch (const Cancelled&) {
+        throw;
+      } catch (...) {
+        error = std::current_exception();
+      }
+      // A pooled session the relay had closed (or was closing: 421) before any of this mail
+      // went out: once more on a new one.
+      if (attempt == 0 && lease.reused() && stale(error)) continue;
+      std::rethrow_exception(error);
+    }
+  }
+
+  SmtpOptions options;
+  std::unique_ptr<TlsContext> tls;
+  std::vector<std::unique_ptr<Connection>> idle;  // oldest first; reuse takes the newest
+  std::size_t open = 0;                           // slots taken: idle + busy + connecting
+  std::size_t waiting = 0;
+  amqp::detail::WaitList waiters;  // sends waiting for a slot (belongs in core/runtime)
+  uv_timer_t* sweep_timer = nullptr;
   std::size_t connects = 0;
   std::size_t sent = 0;
 };
@@ -168,13 +207,20 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-Task<void> Client::send(Envelope envelope) { return Impl::send(impl_.get(), std::move(envelope)); }
+Task<void> Client::send(Envelope e) {
+  check_path(e.mail_from, "mail_from");
+  if (e.recipients.empty()) throw std::invalid_argument("smtp: no recipient");
+  for (const std::string& r : e.recipients) check_path(r, "recipient");
+  Impl* self = impl_.get();
+  std::string payload = wire::smtp::data_payload(e.message);
+  co_await with_timeout(
+      self->deliver(std::move(e.mail_from), std::move(e.recipients), std::move(payload)),
+      self->options.timeout);
+}
 
 std::size_t Client::connections_opened() const noexcept { return impl_->connects; }
 std::size_t Client::sent() const noexcept { return impl_->sent; }
-std::chrono::microseconds Client::longest_stall() const noexcept {
-  return impl_->thread->longest_stall();
-}
-const SmtpOptions& Client::options() const noexcept { return impl_->relay->options; }
+std::size_t Client::connections_open() const noexcept { return impl_->open; }
+const SmtpOptions& Client::options() const noexcept { return impl_->options; }
 
 }  // namespace core::smtp

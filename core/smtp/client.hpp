@@ -1,18 +1,13 @@
 #pragma once
 /// @file
-/// The SMTP client, on libcurl's multi interface. All of libcurl runs on one SMTP thread per
-/// process, with its own loop (libcurl's SMTP code waits for the reply to the end of DATA with
-/// a blocking poll, curl issue #8555: that wait holds the SMTP thread, never a worker's loop).
-/// send() posts the transfer there and resumes on the caller's loop with the result.
-/// Connections to the relay are kept and reused between sends (at most
-/// SmtpOptions::max_connections per process: Clients with equal options share them), the
-/// queue to the SMTP thread is bounded (SmtpOptions::queue_capacity), and every send has a
-/// deadline.
+/// The SMTP client, on the caller's own loop: a pool of reused sessions to one relay
+/// (core/smtp/connection.hpp), STARTTLS or TLS with OpenSSL memory BIOs over TcpStream,
+/// AUTH PLAIN/LOGIN, PIPELINING when offered, a deadline on every wait. Nothing blocks the
+/// loop; there is no thread of its own.
 ///
-/// One Client per worker loop is the usual shape; use a Client on one thread at a time, and
-/// destroy it only when none of its sends is in flight. The first Client starts the SMTP
-/// thread; the last one to be destroyed stops and joins it.
-#include <chrono>
+/// One Client per worker loop is the usual shape (each has its own pool of at most
+/// SmtpOptions::max_connections sessions). Use a Client on one loop only, and destroy it on
+/// that loop when none of its sends is in flight.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -29,12 +24,12 @@ struct Envelope {
   std::string mail_from;                ///< reverse-path, a bare address
   std::vector<std::string> recipients;  ///< forward-paths, bare addresses, at least one
   std::string message;  ///< headers + body with CRLF line ends, as wire::mail::compose makes it
-                        ///< (not dot-stuffed: libcurl does that)
+                        ///< (not dot-stuffed: the client does that, once)
 };
 
 class Client {
  public:
-  /// Throws std::runtime_error when the SMTP thread or libcurl cannot be set up.
+  /// Throws std::runtime_error when the TLS settings cannot be loaded (MAIL_CA_FILE).
   explicit Client(SmtpOptions options);
   ~Client();
   Client(Client&&) noexcept;
@@ -42,29 +37,25 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  /// Delivers the envelope to the relay. Completes when the relay accepted the DATA.
+  /// Delivers the envelope to the relay. Completes when the relay accepted the message.
   ///
-  /// Errors: smtp::Error (refused connection, TLS or AUTH failure, a rejected sender or
-  /// recipient, any other curl failure, with curl's message and the SMTP reply code),
-  /// core::TimeoutError (SmtpOptions::timeout passed, counted from this call: time spent in
-  /// the queue counts), core::Cancelled (the awaiting chain was cancelled, e.g. by
-  /// with_timeout: the awaiter resumes at once and the transfer is dropped on the SMTP thread),
-  /// core::PoolFull (queue_capacity sends already pending: answer 503), std::invalid_argument
-  /// (an address that would not be a valid SMTP path; check with wire::mail first).
-  /// Needs a core::Loop on the calling thread.
-  /// The envelope is taken by value: the task may outlive the caller's copy.
+  /// A pooled session the relay closed (or answered 421 on) before the message went out is
+  /// replaced by a new one once; a message is never written twice.
+  ///
+  /// Errors: smtp::Error (see its kinds; `permanent()` for a 5xx, `outcome_unknown` when the
+  /// connection was lost after the message went out), core::TimeoutError
+  /// (SmtpOptions::timeout passed, counted from this call, or one wait passed
+  /// command_timeout), core::Cancelled, core::PoolFull (queue_capacity sends already wait
+  /// for a connection: answer 503), std::invalid_argument (an address that would not be a
+  /// valid SMTP path; check with wire::mail first). Needs a core::Loop on the calling thread.
   Task<void> send(Envelope envelope);
 
   /// Connections opened to the relay so far (connection reuse keeps it low).
   std::size_t connections_opened() const noexcept;
   /// Sends that completed successfully.
   std::size_t sent() const noexcept;
-  /// The longest time one call into libcurl held the SMTP thread (shared by every Client)
-  /// since it started. libcurl's SMTP waits for the relay's reply to the end of DATA with a
-  /// blocking poll (its "done" step is not non-blocking, curl issue #8555), so this is about
-  /// the relay's slowest DATA reply: how long any send may have been delayed by another.
-  /// Worker loops are never held by it.
-  std::chrono::microseconds longest_stall() const noexcept;
+  /// Connections open now (idle or in use).
+  std::size_t connections_open() const noexcept;
 
   const SmtpOptions& options() const noexcept;
 

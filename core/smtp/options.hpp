@@ -1,7 +1,7 @@
 #pragma once
 /// @file
 /// Where and how the SMTP client delivers: MAIL_HOST, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD,
-/// MAIL_ENCRYPTION.
+/// MAIL_ENCRYPTION, MAIL_CA_FILE and the pool and deadline settings.
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -28,17 +28,24 @@ struct SmtpOptions {
   Encryption encryption = Encryption::none;
   /// PEM file of the CA(s) to trust instead of the system store (a self-signed relay).
   std::optional<std::string> ca_file;
-  /// The name sent in EHLO (MAIL_DOMAIN); empty: libcurl's default.
+  /// The name sent in EHLO (MAIL_DOMAIN); empty: "localhost".
   std::string helo_domain;
   /// Whole-send deadline: waiting for a connection, connect, TLS, AUTH and the transaction.
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
-  /// Connections to the relay at most, for the whole process: every Client with equal options
-  /// shares one connection cache on the SMTP thread. Kept open between sends and reused; more
-  /// concurrent sends wait inside libcurl for one to come free (within their deadline).
+  /// Deadline of each single wait on the relay: connect, the TLS handshake, each reply, each
+  /// write (the whole send is bounded by `timeout` as well).
+  std::chrono::milliseconds command_timeout = std::chrono::seconds(5);
+  /// An idle pooled connection older than this is closed (QUIT) instead of reused.
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);
+  /// Connections to the relay per Client (one Client per worker loop); kept open between
+  /// sends and reused. More concurrent sends wait for one to come free (within `timeout`).
   std::size_t max_connections = 8;
-  /// Sends queued for or running on the SMTP thread at most (all Clients with equal options
-  /// together); one more fails at once with core::PoolFull (503 with Retry-After).
+  /// Sends waiting for a connection per Client at most; one more fails at once with
+  /// core::PoolFull (503 with Retry-After).
   std::size_t queue_capacity = 1024;
+  /// Largest message sent (bytes on the wire, after dot-stuffing); the relay's own SIZE limit
+  /// applies too when it announces one. Larger: smtp::Error(too_large), nothing is sent.
+  std::size_t max_message_size = 10 * 1024 * 1024;
 };
 
 }  // namespace core::smtp

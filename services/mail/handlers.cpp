@@ -33,6 +33,15 @@ Settings read_settings(core::service::App& app) {
   s.policy.allowed_senders = env.list("MAIL_ALLOWED_SENDERS");
   s.timeout = app.limits().downstream_timeout;
   s.smtp.timeout = s.timeout;
+  s.smtp.command_timeout = std::min<core::Duration>(
+      s.timeout, env.duration("MAIL_COMMAND_TIMEOUT", s.smtp.command_timeout,
+                              std::chrono::milliseconds(10), std::chrono::minutes(10)));
+  s.smtp.idle_timeout = env.duration("MAIL_IDLE_TIMEOUT", s.smtp.idle_timeout,
+                                     std::chrono::milliseconds(10), std::chrono::hours(1));
+  s.smtp.max_connections = static_cast<std::size_t>(
+      env.integer("MAIL_CONNECTIONS", static_cast<int>(s.smtp.max_connections), 1, 1024));
+  s.smtp.max_message_size = static_cast<std::size_t>(env.integer(
+      "MAIL_MAX_SIZE", static_cast<int>(s.smtp.max_message_size), 1024, 1 << 30));
   s.idempotency.ttl = env.duration("MAIL_IDEMPOTENCY_TTL", s.idempotency.ttl,
                                    std::chrono::seconds(1), std::chrono::hours(24 * 7));
   s.idempotency.max_keys = static_cast<std::size_t>(
@@ -47,7 +56,13 @@ Response send_failure(const std::exception_ptr& error) {
     return core::http::error_json(504, "mail relay timed out");
   } catch (const core::smtp::Error& e) {
     core::log::warn("smtp send failed: {}", e.what());
-    if (e.permanent()) return core::http::error_json(502, "mail relay refused the message");
+    // A 5xx (or a message over the size limit) will fail again: 502 with the relay's words.
+    // Anything else (a 4xx, a lost or refused connection) may pass later: 503 + Retry-After.
+    if (e.permanent()) {
+      return core::http::error_json(
+          502, e.reply.empty() ? std::string(e.what())
+                               : "mail relay refused the message: " + e.reply);
+    }
   } catch (const core::PoolFull&) {
   } catch (const std::exception& e) {
     core::log::error("send failed: {}", e.what());

@@ -10,7 +10,9 @@
 namespace mail {
 
 struct Settings {
-  core::smtp::SmtpOptions smtp;  // MAIL_HOST, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_ENCRYPTION, MAIL_CA_FILE
+  // MAIL_HOST, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_ENCRYPTION, MAIL_CA_FILE,
+  // MAIL_CONNECTIONS (per worker), MAIL_COMMAND_TIMEOUT, MAIL_IDLE_TIMEOUT, MAIL_MAX_SIZE
+  core::smtp::SmtpOptions smtp;
   Policy policy;
   core::Duration timeout;        // DOWNSTREAM_TIMEOUT
   IdempotencyOptions idempotency;  // MAIL_IDEMPOTENCY_TTL, MAIL_IDEMPOTENCY_MAX
@@ -18,7 +20,8 @@ struct Settings {
 
 Settings read_settings(core::service::App& app);
 
-/// The answer for a failed send: 503 (relay unreachable or busy), 504 (deadline), 502 (refused).
+/// The answer for a failed send: 503 + Retry-After (relay unreachable, busy, or a 4xx), 504
+/// (deadline), 502 with the relay's reply (a 5xx: sending again will not help).
 core::http::Response send_failure(const std::exception_ptr& error);
 
 /// POST /send. `keys` is the process's Idempotency-Key table (shared by every worker);

@@ -6,8 +6,8 @@
 /// Pure: the caller supplies the date and the random part of the Message-ID. Header values
 /// are checked, never cleaned: a CR or LF in any of them is an error (400 naming the field),
 /// so no header or SMTP command can be injected. Bodies are quoted-printable (or base64),
-/// 7-bit, lines of at most 76 characters. The output is NOT dot-stuffed: libcurl dot-stuffs
-/// the SMTP DATA itself, and doing it here too would double the dots.
+/// 7-bit, lines of at most 76 characters. The output is NOT dot-stuffed: the SMTP client
+/// (wire::smtp::data_payload) dot-stuffs the DATA itself; doing it here too would double dots.
 #include <cstdint>
 #include <optional>
 #include <string>

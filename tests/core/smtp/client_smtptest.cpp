@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,7 +22,6 @@
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/thread_pool.hpp"
 #include "core/runtime/timer.hpp"
-#include "core/smtp/multi.hpp"
 #include "tests/core/smtp/mailpit.hpp"
 #include "wire/mail/message.hpp"
 
@@ -36,15 +36,6 @@ using Clock = std::chrono::steady_clock;
 std::string unique_token() {
   static std::mt19937_64 rng(std::random_device{}());
   return fmt::format("t{:016x}", rng());
-}
-
-// Every thread that ever ran libcurl code for the driver is an SMTP thread: never the
-// calling (worker) thread, which drives the tests' loops.
-void expect_curl_only_off_this_thread() {
-  auto threads = core::smtp::detail::curl_threads();
-  EXPECT_FALSE(threads.empty());
-  EXPECT_EQ(std::count(threads.begin(), threads.end(), std::this_thread::get_id()), 0)
-      << "libcurl ran on the worker's thread";
 }
 
 struct Plain {
@@ -99,7 +90,6 @@ Envelope envelope_of(const wire::mail::Message& m, std::vector<std::string> extr
 Task<std::size_t> send_all(SmtpOptions options, std::vector<Envelope> envelopes) {
   Client client(std::move(options));
   for (auto& e : envelopes) co_await client.send(std::move(e));
-  expect_curl_only_off_this_thread();
   co_return client.connections_opened();
 }
 
@@ -131,7 +121,7 @@ TEST(SmtpClient, DeliversBothPartsAndHeaders) {
   // The envelope recipient missing from the headers shows up as Bcc.
   ASSERT_EQ(msg.get("Bcc").size(), 1u) << msg.get("Bcc").dump();
   EXPECT_EQ(mailpit::str(msg.get("Bcc").at(0).get("Address")), "hidden@example.org");
-  // Both parts, decoded; the lone dot survived libcurl's dot-stuffing and Mailpit's unstuffing.
+  // Both parts, decoded; the lone dot survived the client's dot-stuffing and Mailpit's unstuffing.
   std::string text = mailpit::str(msg.get("Text"));
   EXPECT_NE(text.find("Hi Alice,\r\n.\r\nA lone dot above"), std::string::npos) << text;
   EXPECT_NE(text.find(std::string(300, 'x')), std::string::npos);
@@ -194,8 +184,7 @@ Task<void> send_concurrently(SmtpOptions options, std::vector<Envelope> envelope
   EXPECT_EQ(batch.failures, 0u) << batch.first_error;
 }
 
-// A worker loop with 32 sends in flight keeps running its own work (a 1 ms ticker), and none
-// of libcurl's callbacks runs on its thread.
+// A worker loop with 32 sends in flight keeps running its own work (a 1 ms ticker).
 struct Ticker {
   std::size_t ticks = 0;
   core::CancelToken stop;
@@ -220,10 +209,9 @@ Task<void> send_while_ticking(SmtpOptions options, std::vector<Envelope> envelop
   ticker.stop.cancel();
   EXPECT_EQ(batch.failures, 0u) << batch.first_error;
   EXPECT_EQ(client.sent(), envelopes.size());
-  expect_curl_only_off_this_thread();
 }
 
-TEST(SmtpClient, ThirtyTwoInFlightNeverRunCurlOnTheWorker) {
+TEST(SmtpClient, ThirtyTwoInFlightKeepTheLoopTurning) {
   REQUIRE_MAILPIT(server);
   std::string tag = unique_token();
   std::vector<Envelope> envelopes;
@@ -293,6 +281,22 @@ TEST(SmtpClient, StartTlsWithAuth) {
   EXPECT_NE(mailpit::str(msg.get("HTML")).find("<b>Alice</b>"), std::string::npos);
 }
 
+// A name other than localhost that resolves to 127.0.0.1 (the machine's own name usually
+// does, in /etc/hosts), or nothing.
+std::optional<std::string> other_name_of_loopback() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || std::string(host) == "localhost") return std::nullopt;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host, nullptr, &hints, &found) != 0) return std::nullopt;
+  bool loopback = found && reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr.s_addr ==
+                               htonl(INADDR_LOOPBACK);
+  ::freeaddrinfo(found);
+  if (!loopback) return std::nullopt;
+  return std::string(host);
+}
+
 core::smtp::Error expect_smtp_error(SmtpOptions options) {
   try {
     core::run_sync(send_all(std::move(options), {envelope_of(sample_message(unique_token()))}));
@@ -300,7 +304,7 @@ core::smtp::Error expect_smtp_error(SmtpOptions options) {
     return e;
   }
   ADD_FAILURE() << "no smtp::Error";
-  return core::smtp::Error(0, 0, "");
+  return core::smtp::Error(core::smtp::Error::Kind::protocol, 0, "");
 }
 
 TEST(SmtpClient, TlsServerRefusals) {
@@ -308,13 +312,24 @@ TEST(SmtpClient, TlsServerRefusals) {
   SmtpOptions o = server->options;
   o.password = "wrong";
   auto e = expect_smtp_error(o);
-  EXPECT_EQ(e.curl_code, CURLE_LOGIN_DENIED) << e.what();
-  EXPECT_EQ(e.smtp_code, 535) << e.what();
+  EXPECT_EQ(e.kind, core::smtp::Error::Kind::auth) << e.what();
+  EXPECT_EQ(e.reply_code, 535) << e.what();
 
   o = server->options;
   o.ca_file.reset();  // the self-signed certificate is not in the system store
   e = expect_smtp_error(o);
-  EXPECT_EQ(e.curl_code, CURLE_PEER_FAILED_VERIFICATION) << e.what();
+  EXPECT_EQ(e.kind, core::smtp::Error::Kind::tls) << e.what();
+  EXPECT_NE(std::string(e.what()).find("certificate verify failed"), std::string::npos) << e.what();
+
+  o = server->options;
+  o.host = "localhost";  // the certificate names localhost and 127.0.0.1 ...
+  EXPECT_NO_THROW(core::run_sync(send_all(o, {envelope_of(sample_message(unique_token()))})));
+  if (auto other = other_name_of_loopback()) {  // ... and not this name of the same address
+    o.host = *other;
+    e = expect_smtp_error(o);
+    EXPECT_EQ(e.kind, core::smtp::Error::Kind::tls) << e.what();
+    EXPECT_NE(std::string(e.what()).find("hostname mismatch"), std::string::npos) << e.what();
+  }
 
   o = server->options;
   o.encryption = core::smtp::Encryption::none;
@@ -341,8 +356,8 @@ TEST(SmtpClient, DeadPortFailsFast) {
   o.port = closed_port();
   auto start = Clock::now();
   auto e = expect_smtp_error(o);
-  EXPECT_EQ(e.curl_code, CURLE_COULDNT_CONNECT) << e.what();
-  EXPECT_EQ(e.smtp_code, 0);
+  EXPECT_EQ(e.kind, core::smtp::Error::Kind::connect) << e.what();
+  EXPECT_EQ(e.reply_code, 0);
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));  // refused, not waited out
 }
 
@@ -375,264 +390,6 @@ TEST(SmtpClient, OptionsTimeoutGivesTimeoutError) {
   EXPECT_THROW(core::run_sync(silent_server_send(core::Duration(0), o, false)), core::TimeoutError);
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));  // generous: the server never answers
 }
-
-// A relay on its own thread that takes the whole transaction and never answers the end of
-// DATA. libcurl waits for that reply with a blocking poll (curl issue #8555): it holds the SMTP
-// thread (not the worker's loop), bounded by SmtpOptions::timeout, ends in TimeoutError, is
-// reported by longest_stall(), and leaves no connection behind that owes a reply (no QUIT
-// wait either: destroying the Client, which joins the SMTP thread, does not hang).
-class SilentAfterDataRelay {
- public:
-  SilentAfterDataRelay() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd_, 1);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~SilentAfterDataRelay() {
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
-
- private:
-  void serve() {
-    int c = ::accept(fd_, nullptr, nullptr);
-    if (c < 0) return;
-    auto say = [c](const char* line) { (void)!::write(c, line, std::strlen(line)); };
-    say("220 silent ESMTP\r\n");
-    std::string in;
-    bool data = false;
-    char buf[4096];
-    for (;;) {
-      ssize_t n = ::read(c, buf, sizeof buf);
-      if (n <= 0) break;
-      in.append(buf, static_cast<std::size_t>(n));
-      if (data) continue;  // swallow the message and the final dot, answer nothing
-      std::size_t eol;
-      while (!data && (eol = in.find("\r\n")) != std::string::npos) {
-        std::string cmd = in.substr(0, 4);
-        in.erase(0, eol + 2);
-        if (cmd == "EHLO" || cmd == "HELO") say("250 silent\r\n");
-        else if (cmd == "DATA") {
-          say("354 go ahead\r\n");
-          data = true;
-        } else say("250 ok\r\n");
-      }
-    }
-    ::close(c);
-  }
-  int fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-};
-
-Task<void> send_to_port(int port, SmtpOptions o, std::chrono::microseconds* stall) {
-  o.host = "127.0.0.1";
-  o.port = port;
-  Client client(o);
-  try {
-    co_await client.send(envelope_of(sample_message(unique_token())));
-  } catch (...) {
-    *stall = client.longest_stall();
-    throw;
-  }
-}
-
-TEST(SmtpClient, RelaySilentAfterDataHoldsTheSmtpThreadAtMostTheTimeout) {
-  SilentAfterDataRelay relay;
-  SmtpOptions o;
-  o.timeout = std::chrono::milliseconds(400);
-  std::chrono::microseconds stall{0};
-  auto start = Clock::now();
-  EXPECT_THROW(core::run_sync(send_to_port(relay.port(), o, &stall)), core::TimeoutError);
-  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));  // generous: the relay never answers
-  EXPECT_GT(stall, std::chrono::milliseconds(300));            // the blocking wait, on the SMTP thread
-  EXPECT_LT(stall, std::chrono::seconds(2));
-}
-
-// --- the worker loop is never held --------------------------------------------------------
-
-// A fake relay on the worker's own loop (core::TcpListener): it answers the greeting, EHLO,
-// MAIL, RCPT and DATA, takes the message and its final dot, and then never answers. libcurl
-// waits for that answer with a blocking poll: were that on the worker's thread, this loop (and
-// so this relay, the ticker and the test) would freeze until the send's deadline.
-struct FakeRelay {
-  core::TcpListener listener;
-  core::CancelToken stop;  // hangs up on every connection
-  std::size_t connections = 0;
-  std::size_t serving = 0;
-  bool got_end_of_data = false;
-  bool peer_closed = false;  // the client closed its end (the SMTP thread dropped the transfer)
-};
-
-Task<void> serve_fake_relay(FakeRelay* relay, core::TcpStream s) {
-  ++relay->serving;
-  struct Done {
-    FakeRelay* r;
-    ~Done() { --r->serving; }
-  } done{relay};
-  const char* greeting = "220 fake ESMTP\r\n";
-  co_await s.write(greeting);
-  bool in_data = false;
-  std::string pending;
-  for (;;) {
-    std::size_t n = co_await s.read_some();
-    if (n == 0) {
-      relay->peer_closed = true;
-      co_return;
-    }
-    core::Buffer& in = s.input();
-    pending.append(in.readable());
-    in.consume(in.size());
-    if (in_data) {
-      if (pending.find("\r\n.\r\n") != std::string::npos) relay->got_end_of_data = true;
-      continue;  // and never answer it
-    }
-    std::size_t eol;
-    while (!in_data && (eol = pending.find("\r\n")) != std::string::npos) {
-      std::string verb = pending.substr(0, 4);
-      pending.erase(0, eol + 2);
-      const char* reply = "250 ok\r\n";
-      if (verb == "EHLO" || verb == "HELO") reply = "250 fake\r\n";
-      if (verb == "DATA") {
-        reply = "354 go ahead\r\n";
-        in_data = true;
-      }
-      co_await s.write(reply);
-    }
-    if (in_data && pending.find("\r\n.\r\n") != std::string::npos) relay->got_end_of_data = true;
-  }
-}
-
-void start_fake_relay(FakeRelay* relay) {
-  relay->listener.listen("127.0.0.1", 0, false, [relay](core::TcpStream s) {
-    ++relay->connections;
-    core::spawn(serve_fake_relay(relay, std::move(s)), &relay->stop, "fake relay");
-  });
-}
-
-struct Outcome {
-  bool finished = false;
-  bool cancelled = false;
-  bool timed_out = false;
-  bool pool_full = false;
-  std::string error;
-};
-
-Task<void> send_recording(Client* client, Envelope e, Outcome* out) {
-  try {
-    co_await client->send(std::move(e));
-  } catch (const core::Cancelled&) {
-    out->cancelled = true;
-  } catch (const core::TimeoutError&) {
-    out->timed_out = true;
-  } catch (const core::PoolFull&) {
-    out->pool_full = true;
-  } catch (const std::exception& ex) {
-    out->error = ex.what();
-  }
-  out->finished = true;
-}
-
-// Waits on the loop for a condition, at most `turns` 1 ms sleeps (a bound for a failing test,
-// not a timing assertion).
-template <class F>
-Task<bool> eventually(F condition, int turns = 10000) {
-  for (int i = 0; i < turns && !condition(); ++i) co_await core::sleep(core::Duration(1));
-  co_return condition();
-}
-
-Task<void> worker_keeps_running_while_curl_waits() {
-  FakeRelay relay;
-  start_fake_relay(&relay);
-  SmtpOptions o;
-  o.host = "127.0.0.1";
-  o.port = relay.listener.port();
-  o.timeout = std::chrono::seconds(10);
-  Client client(o);
-  Ticker ticker;
-  core::spawn(tick(&ticker), &ticker.stop, "ticker");
-
-  // A: takes the whole transaction; the relay never answers its final dot.
-  Outcome a;
-  core::CancelToken cancel_a;
-  core::spawn(send_recording(&client, envelope_of(sample_message(unique_token())), &a), &cancel_a);
-  bool at_end_of_data = co_await eventually([&] { return relay.got_end_of_data; });
-  EXPECT_TRUE(at_end_of_data);
-  if (at_end_of_data) {
-    // libcurl now sits in its blocking wait for the reply, on the SMTP thread. This loop goes
-    // on: its ticker, and the relay that lives on it, keep running while the send is pending.
-    std::size_t ticks = ticker.ticks;
-    EXPECT_TRUE(co_await eventually([&] { return ticker.ticks >= ticks + 20; }));
-    EXPECT_FALSE(a.finished);
-
-    // B: queued behind A's blocking wait, it still ends at its own deadline, on this loop.
-    SmtpOptions short_o = o;
-    short_o.timeout = std::chrono::milliseconds(100);
-    Client quick(short_o);
-    Outcome b;
-    co_await send_recording(&quick, envelope_of(sample_message(unique_token())), &b);
-    EXPECT_TRUE(b.timed_out) << b.error;
-    EXPECT_FALSE(a.finished);
-    EXPECT_EQ(relay.connections, 1u);  // B never left the queue: the SMTP thread is held
-
-    // Cancelling A resumes it at once, although the SMTP thread is still in libcurl's wait
-    // (it has not dropped the connection yet).
-    cancel_a.cancel();
-    EXPECT_TRUE(co_await eventually([&] { return a.finished; }));
-    EXPECT_TRUE(a.cancelled) << a.error;
-    EXPECT_FALSE(relay.peer_closed);
-  }
-
-  // The relay hangs up: libcurl's wait ends, and the Clients can go (the last joins the thread).
-  cancel_a.cancel();
-  relay.stop.cancel();
-  EXPECT_TRUE(co_await eventually([&] { return a.finished && relay.serving == 0; }));
-  ticker.stop.cancel();
-  EXPECT_GT(client.longest_stall(), core::Duration(0));
-  expect_curl_only_off_this_thread();
-}
-
-TEST(SmtpClient, WorkerLoopRunsWhileCurlWaitsForTheDataReply) {
-  core::run_sync(worker_keeps_running_while_curl_waits());
-}
-
-// The queue to the SMTP thread is bounded: one send more than queue_capacity gets PoolFull
-// at once (the HTTP layer answers 503).
-Task<void> full_queue() {
-  core::TcpListener silent;  // accepts, never says a word: sends wait for the greeting
-  std::vector<core::TcpStream> held;
-  silent.listen("127.0.0.1", 0, false,
-                [&held](core::TcpStream s) { held.push_back(std::move(s)); });
-  SmtpOptions o;
-  o.host = "127.0.0.1";
-  o.port = silent.port();
-  o.queue_capacity = 2;
-  Client client(o);
-  Outcome first, second, third;
-  core::CancelToken cancel;
-  core::spawn(send_recording(&client, envelope_of(sample_message(unique_token())), &first),
-              &cancel);
-  core::spawn(send_recording(&client, envelope_of(sample_message(unique_token())), &second),
-              &cancel);
-  co_await send_recording(&client, envelope_of(sample_message(unique_token())), &third);
-  EXPECT_TRUE(third.pool_full) << third.error;
-  EXPECT_FALSE(first.finished);
-  EXPECT_FALSE(second.finished);
-  cancel.cancel();
-  EXPECT_TRUE(co_await eventually([&] { return first.finished && second.finished; }));
-  EXPECT_TRUE(first.cancelled && second.cancelled);
-}
-
-TEST(SmtpClient, FullQueueGivesPoolFull) { core::run_sync(full_queue()); }
 
 TEST(SmtpClient, InvalidPathsAreRefusedBeforeSending) {
   SmtpOptions o;
@@ -695,12 +452,9 @@ Task<void> measure(SmtpOptions options, std::size_t total, std::size_t concurren
   gaps.stop.cancel();
   std::printf(
       "SMTP throughput: %zu mails, concurrency %zu, max_connections %zu: %.0f mails/s, "
-      "%zu connects, longest SMTP-thread stall %.2f ms, longest worker-loop gap between "
-      "1 ms ticks %.2f ms, %zu failures\n",
+      "%zu connects, longest worker-loop gap between 1 ms ticks %.2f ms, %zu failures\n",
       total, concurrency, options.max_connections, total / seconds, client.connections_opened(),
-      client.longest_stall().count() / 1000.0,
       std::chrono::duration<double, std::milli>(gaps.longest).count(), batch.failures);
-  expect_curl_only_off_this_thread();
   EXPECT_EQ(batch.failures, 0u) << batch.first_error;
 }
 

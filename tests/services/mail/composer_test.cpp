@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/runtime/thread_pool.hpp"
 #include "core/smtp/error.hpp"
 #include "services/mail/handlers.hpp"
 #include "wire/mail/encoding.hpp"
@@ -86,8 +87,21 @@ TEST(Composer, DisplayNamesAsGoClientsSendThem) {
 TEST(MailFailures, MapToStatuses) {
   auto status = [](std::exception_ptr e) { return mail::send_failure(e).status; };
   EXPECT_EQ(status(std::make_exception_ptr(core::TimeoutError())), 504);
-  EXPECT_EQ(status(std::make_exception_ptr(core::smtp::Error(7, 0, "refused"))), 503);
-  EXPECT_EQ(status(std::make_exception_ptr(core::smtp::Error(0, 550, "no"))), 502);
+  using core::smtp::Error;
+  EXPECT_EQ(status(std::make_exception_ptr(Error(Error::Kind::connect, 0, "refused"))), 503);
+  EXPECT_EQ(status(std::make_exception_ptr(Error(Error::Kind::closed, 421, "closing"))), 503);
+  EXPECT_EQ(status(std::make_exception_ptr(core::PoolFull("smtp connection"))), 503);
+  // A relay's 4xx: try again later (the listener retries on 503 + Retry-After).
+  auto busy = mail::send_failure(std::make_exception_ptr(
+      Error(Error::Kind::refused, 451, "smtp: refused", "451 4.3.0 try later")));
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_NE(wire::http::find_header(busy.headers, "Retry-After"), nullptr);
+  // A 5xx: 502 carrying the relay's own words.
+  auto refused = mail::send_failure(std::make_exception_ptr(
+      Error(Error::Kind::refused, 550, "smtp: refused", "550 5.1.1 no such user here")));
+  EXPECT_EQ(refused.status, 502);
+  EXPECT_NE(refused.body.find("550 5.1.1 no such user here"), std::string::npos) << refused.body;
+  EXPECT_EQ(status(std::make_exception_ptr(Error(Error::Kind::too_large, 0, "big"))), 502);
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ TEST(QuotedPrintable, LineBreaksBecomeCrlf) {
 }
 
 TEST(QuotedPrintable, NoDotStuffing) {
-  // libcurl dot-stuffs the DATA: a lone dot stays a lone dot here.
+  // wire::smtp::data_payload dot-stuffs the DATA: a lone dot stays a lone dot here.
   EXPECT_EQ(encode_quoted_printable("one\n.\ntwo\n..x"), "one\r\n.\r\ntwo\r\n..x");
 }
 

@@ -1,0 +1,3 @@
+module microservices/smtpintake
+
+go 1.26
