@@ -11,58 +11,39 @@
 namespace core::amqp::detail {
 
 /// Waits for the reply to a synchronous method on one channel.
-class ConnectionCore::RpcAwaiter {
+class ConnectionCore::RpcAwaiter final : public CallbackAwaiter<void> {
  public:
   RpcAwaiter(ConnectionCore& core, std::uint16_t channel, amqp_method_number_t reply)
       : core_(core), channel_(channel), reply_(reply) {}
-  RpcAwaiter(const RpcAwaiter&) = delete;
-  RpcAwaiter& operator=(const RpcAwaiter&) = delete;
   ~RpcAwaiter() { unregister(); }
-
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    h_ = h;
-    core_.rpcs_.push_back(this);
-    registered_ = true;
-    sub_.subscribe(core::detail::token_of(h), &RpcAwaiter::on_cancel, this);
-  }
-  void await_resume() const {
-    if (cancelled_) throw Cancelled();
-    if (error_) std::rethrow_exception(error_);
-  }
 
   std::uint16_t channel() const noexcept { return channel_; }
   amqp_method_number_t reply() const noexcept { return reply_; }
 
   void finish(std::exception_ptr error) {
     unregister();
-    sub_.reset();
-    error_ = std::move(error);
-    Loop::current().defer(h_);
+    if (error)
+      fail(Resume::next_turn, std::move(error));
+    else
+      complete(Resume::next_turn);
   }
 
  private:
+  void start() override {
+    core_.rpcs_.push_back(this);
+    registered_ = true;
+  }
+  void stop() noexcept override { unregister(); }
   void unregister() noexcept {
     if (!registered_) return;
     registered_ = false;
     std::erase(core_.rpcs_, this);
   }
-  static void on_cancel(void* p) {
-    auto* self = static_cast<RpcAwaiter*>(p);
-    self->cancelled_ = true;
-    self->unregister();
-    Loop::current().defer(self->h_);
-  }
 
   ConnectionCore& core_;
   std::uint16_t channel_;
   amqp_method_number_t reply_;
-  std::coroutine_handle<> h_;
   bool registered_ = false;
-  bool cancelled_ = false;
-  std::exception_ptr error_;
-  CancelToken::Subscription sub_;
 };
 
 ConnectionCore::ConnectionCore(ConnectionOptions options)

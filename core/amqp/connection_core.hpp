@@ -13,7 +13,7 @@
 
 #include "core/amqp/connection.hpp"
 #include "core/amqp/transport.hpp"
-#include "core/amqp/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 
 namespace core::amqp::detail {
 

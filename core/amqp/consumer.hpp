@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/amqp/message.hpp"
-#include "core/amqp/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "core/runtime/cancel.hpp"
 #include "core/runtime/task.hpp"
 #include "core/runtime/timer.hpp"
@@ -77,7 +77,7 @@ class Consumer {
     std::uint64_t generation;
   };
   std::deque<Waiting> waiting_;  // received, not started (bounded by the prefetch)
-  detail::WaitList idle_;
+  WaitList idle_;
   CancelToken cancel_;  // handlers run under it; cancelled when stop()'s grace ran out
 };
 

@@ -10,68 +10,38 @@
 namespace core::amqp {
 
 /// Suspends a publish until its delivery tag is confirmed (or the connection is lost).
-class Publisher::ConfirmAwaiter {
+class Publisher::ConfirmAwaiter final : public CallbackAwaiter<void> {
  public:
   ConfirmAwaiter(Publisher& p, std::uint64_t tag) : p_(p), tag_(tag) {}
-  ConfirmAwaiter(const ConfirmAwaiter&) = delete;
-  ConfirmAwaiter& operator=(const ConfirmAwaiter&) = delete;
   ~ConfirmAwaiter() { detach(); }
 
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    suspend(h, core::detail::token_of(h));
-  }
-  void await_resume() const {
-    switch (result_) {
+  void resolve(Result r, const std::string& text, std::exception_ptr error) {
+    switch (r) {
       case Result::acked:
-        return;
+        return complete(Resume::next_turn);
       case Result::nacked:
-        throw Nacked();
+        return fail(Resume::next_turn, std::make_exception_ptr(Nacked()));
       case Result::returned:
-        throw Unroutable(text_);
-      case Result::cancelled:
-        throw Cancelled();
+        return fail(Resume::next_turn, std::make_exception_ptr(Unroutable(text)));
       case Result::lost:
-      case Result::pending:
         break;
     }
-    if (error_) std::rethrow_exception(error_);
-    throw ConnectionError("amqp: connection lost before the confirm");
-  }
-
-  void resolve(Result r, std::string text, std::exception_ptr error) {
-    result_ = r;
-    text_ = std::move(text);
-    error_ = std::move(error);
-    sub_.reset();
-    Loop::current().defer(h_);
+    if (!error) error = std::make_exception_ptr(ConnectionError("amqp: connection lost before the confirm"));
+    fail(Resume::next_turn, std::move(error));
   }
 
  private:
-  void suspend(std::coroutine_handle<> h, CancelToken* token) {
-    h_ = h;
+  void start() override {
     if (Slot* s = p_.find(tag_)) s->waiter = this;
-    sub_.subscribe(token, &ConfirmAwaiter::on_cancel, this);
-  }
-  void detach() noexcept {
-    if (Slot* s = p_.find(tag_); s && s->waiter == this) s->waiter = nullptr;
   }
   // The caller stopped waiting; the message is in flight and its confirm still frees the slot.
-  static void on_cancel(void* self) {
-    auto* a = static_cast<ConfirmAwaiter*>(self);
-    a->detach();
-    a->result_ = Result::cancelled;
-    Loop::current().defer(a->h_);
+  void stop() noexcept override { detach(); }
+  void detach() noexcept {
+    if (Slot* s = p_.find(tag_); s && s->waiter == this) s->waiter = nullptr;
   }
 
   Publisher& p_;
   std::uint64_t tag_;
-  std::coroutine_handle<> h_;
-  Result result_ = Result::pending;
-  std::string text_;
-  std::exception_ptr error_;
-  CancelToken::Subscription sub_;
 };
 
 Publisher::Publisher(detail::ConnectionCore& core, std::size_t window)
@@ -121,7 +91,7 @@ void Publisher::complete(Slot& slot, Result result, std::exception_ptr error) {
   if (result == Result::acked && slot.returned) result = Result::returned;
   if (result == Result::acked) ++confirmed_total_;
   if (ConfirmAwaiter* w = std::exchange(slot.waiter, nullptr)) {
-    w->resolve(result, std::move(slot.return_text), std::move(error));
+    w->resolve(result, slot.return_text, std::move(error));
   }
   window_waiters_.notify_one();
 }

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/amqp/message.hpp"
-#include "core/amqp/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "core/runtime/task.hpp"
 
 namespace core::amqp {
@@ -46,7 +46,7 @@ class Publisher {
  private:
   friend class detail::ConnectionCore;
   class ConfirmAwaiter;
-  enum class Result { pending, acked, nacked, returned, lost, cancelled };
+  enum class Result { acked, nacked, returned, lost };
   struct Slot {
     std::uint64_t tag = 0;
     ConfirmAwaiter* waiter = nullptr;
@@ -73,8 +73,8 @@ class Publisher {
   std::uint64_t confirmed_total_ = 0;
   std::uint64_t id_counter_ = 0;
   std::string id_prefix_;
-  detail::WaitList window_waiters_;
-  detail::WaitList drained_;
+  WaitList window_waiters_;
+  WaitList drained_;
 };
 
 }  // namespace core::amqp

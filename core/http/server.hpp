@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "core/http/router.hpp"
-#include "core/net/connection_set.hpp"
-#include "core/net/tcp_listener.hpp"
+#include "core/net/tcp_server.hpp"
 #include "wire/http/limits.hpp"
 
 namespace core::http {
@@ -38,8 +37,8 @@ class Server {
 
   /// Binds and starts accepting on the calling loop.
   void start();
-  int port() const noexcept { return listener_.port(); }
-  std::size_t connections() const noexcept { return connections_.size(); }
+  int port() const noexcept { return tcp_.port(); }
+  std::size_t connections() const noexcept { return tcp_.connections().size(); }
 
   /// Stops accepting, closes idle connections, lets busy ones finish their request (answered
   /// with Connection: close); returns when none is left. Run it under a deadline.
@@ -48,14 +47,13 @@ class Server {
   struct Connection;
 
  private:
-  friend Task<void> serve_connection(Server* server, TcpStream stream, std::unique_ptr<Connection> conn);
+  friend class Session;
   void accept(TcpStream stream);
   Task<Response> dispatch(Context& ctx);
 
   ServerOptions options_;
   std::shared_ptr<const Router> router_;
-  TcpListener listener_;
-  ConnectionSet connections_;
+  TcpServer tcp_;
 };
 
 }  // namespace core::http

@@ -1,8 +1,5 @@
 #include "core/net/connection_set.hpp"
 
-#include <utility>
-
-#include "core/runtime/loop.hpp"
 
 namespace core {
 
@@ -43,40 +40,13 @@ void ConnectionSet::remove(Member& m) noexcept {
   if (m.next_) m.next_->prev_ = m.prev_;
   m.set_ = nullptr;
   --size_;
-  if (draining_ && size_ == 0 && drain_waiter_)
-    Loop::current().defer(std::exchange(drain_waiter_, {}));
+  if (draining_ && size_ == 0) drained_.notify_all();
 }
 
 void ConnectionSet::cut_all() {
   // Cancelling never resumes a coroutine inline (callbacks defer), so no member leaves meanwhile.
   for (Member* m = head_; m; m = m->next_) m->token.cancel();
 }
-
-namespace {
-
-// Waits for the last member to leave; a cancellation (the caller's deadline) ends the wait.
-struct DrainWait {
-  std::coroutine_handle<>* slot;
-  CancelToken::Subscription sub{};
-  bool cancelled = false;
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    *slot = h;
-    sub.subscribe(detail::token_of(h), &DrainWait::on_cancel, this);
-  }
-  void await_resume() const {
-    if (cancelled) throw Cancelled();
-  }
-  static void on_cancel(void* p) {
-    auto* self = static_cast<DrainWait*>(p);
-    if (!*self->slot) return;  // already woken by the last member
-    self->cancelled = true;
-    Loop::current().defer(std::exchange(*self->slot, {}));
-  }
-};
-
-}  // namespace
 
 Task<void> ConnectionSet::drain(StopAtDrain stop) {
   draining_ = true;
@@ -86,11 +56,10 @@ Task<void> ConnectionSet::drain(StopAtDrain stop) {
     ConnectionSet* set;
     ~CutTheRest() {
       // Cancelled by the deadline: whatever is still open is cut now.
-      set->drain_waiter_ = {};
       set->cut_all();
     }
   } cut_the_rest{this};
-  co_await DrainWait{&drain_waiter_};
+  while (size_ > 0) co_await drained_.wait();
 }
 
 }  // namespace core

@@ -4,10 +4,10 @@
 /// busy, the graceful end of them all (drain), and the hard end when the server goes first.
 /// A server's per-connection state derives from ConnectionSet::Member; the connection's
 /// coroutine owns it, and it leaves the set when it is destroyed.
-#include <coroutine>
 #include <cstddef>
 
 #include "core/runtime/task.hpp"
+#include "core/runtime/wait_list.hpp"
 
 namespace core {
 
@@ -71,7 +71,7 @@ class ConnectionSet {
   std::size_t size_ = 0;
   Member* head_ = nullptr;
   bool draining_ = false;
-  std::coroutine_handle<> drain_waiter_;  // drain(), waiting for the last member to leave
+  WaitList drained_;  // drain(), waiting for the last member to leave
 };
 
 }  // namespace core

@@ -3,69 +3,44 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <utility>
+
+#include "core/runtime/callback_awaiter.hpp"
 
 namespace core {
 
 namespace {
 
-// The request outlives an abandoned await: libuv still calls back, and then it frees itself.
-struct ResolveReq {
-  uv_getaddrinfo_t req;
-  std::coroutine_handle<> h;
-  bool abandoned = false;
-  int status = 0;
-  sockaddr_storage addr{};
-  CancelToken::Subscription sub;
-};
+// A libuv request outlives an abandoned await: libuv still calls back (req->data is null
+// then), and the callback frees it.
+class ResolveAwaiter final : public CallbackAwaiter<sockaddr_storage> {
+ public:
+  ResolveAwaiter(std::string host, int port) : host_(std::move(host)), port_(port) {}
+  ~ResolveAwaiter() { stop(); }
 
-struct ResolveAwaiter {
-  std::string host;
-  int port;
-  ResolveReq* r = nullptr;
-  bool cancelled = false;
-  int status = 0;
-  sockaddr_storage addr{};
-
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    r = new ResolveReq{};
-    r->h = h;
-    r->req.data = r;
+ private:
+  void start() override {
+    auto* req = new uv_getaddrinfo_t;
+    req->data = this;
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    std::string service = std::to_string(port);
-    int rc = uv_getaddrinfo(Loop::current().uv(), &r->req, &on_resolved, host.c_str(), service.c_str(), &hints);
+    std::string service = std::to_string(port_);
+    int rc = uv_getaddrinfo(Loop::current().uv(), req, &on_resolved, host_.c_str(), service.c_str(), &hints);
     if (rc < 0) {
-      delete r;
-      r = nullptr;
-      status = rc;
-      Loop::current().defer(h);
-      return;
+      delete req;
+      return failed(rc);
     }
-    r->sub.subscribe(detail::token_of(h), &on_cancel, this);
+    req_ = req;
   }
-  sockaddr_storage await_resume() {
-    if (cancelled) throw Cancelled();
-    if (r) {
-      status = r->status;
-      addr = r->addr;
-      delete r;
-    }
-    if (status < 0) throw NetError(status, fmt::format("resolve {}", host));
-    return addr;
+  void stop() noexcept override {
+    if (req_) std::exchange(req_, nullptr)->data = nullptr;
   }
-  static void on_cancel(void* p) {
-    auto* self = static_cast<ResolveAwaiter*>(p);
-    self->cancelled = true;
-    self->r->abandoned = true;
-    auto h = self->r->h;
-    self->r = nullptr;  // freed by on_resolved
-    Loop::current().defer(h);
-  }
+  void failed(int status) { fail(Resume::now, std::make_exception_ptr(NetError(status, fmt::format("resolve {}", host_)))); }
+
   static void on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* res) {
-    auto* r = static_cast<ResolveReq*>(req->data);
+    auto* self = static_cast<ResolveAwaiter*>(req->data);
+    sockaddr_storage addr{};
     if (status == 0 && res) {
       // Prefer IPv4 when both are offered: our servers listen on 127.0.0.1 by default.
       addrinfo* pick = res;
@@ -75,80 +50,61 @@ struct ResolveAwaiter {
           break;
         }
       }
-      std::memcpy(&r->addr, pick->ai_addr, pick->ai_addrlen);
+      std::memcpy(&addr, pick->ai_addr, pick->ai_addrlen);
     } else if (status == 0) {
       status = UV_EAI_NONAME;
     }
-    r->status = status;
     uv_freeaddrinfo(res);
-    if (r->abandoned) {
-      delete r;
-      return;
-    }
-    r->sub.reset();
-    r->h.resume();
+    delete req;
+    if (self == nullptr) return;  // abandoned
+    self->req_ = nullptr;
+    if (status < 0) return self->failed(status);
+    self->complete(Resume::now, addr);
   }
+
+  std::string host_;
+  int port_;
+  uv_getaddrinfo_t* req_ = nullptr;
 };
 
-struct ConnectReq {
-  uv_connect_t req;
-  std::coroutine_handle<> h;
-  bool abandoned = false;
-  int status = 0;
-};
+// Yields libuv's status of the connect.
+class ConnectAwaiter final : public CallbackAwaiter<int> {
+ public:
+  ConnectAwaiter(StreamState* s, const sockaddr* addr) : s_(s), addr_(addr) {}
+  ~ConnectAwaiter() { stop(); }
 
-struct ConnectAwaiter {
-  StreamState* s;
-  const sockaddr* addr;
-  ConnectReq* r = nullptr;
-  bool cancelled = false;
-  CancelToken::Subscription sub;
-
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    r = new ConnectReq{};
-    r->h = h;
-    r->req.data = r;
-    int rc = uv_tcp_connect(&r->req, &s->tcp, addr, &on_connect);
+ private:
+  void start() override {
+    auto* req = new uv_connect_t;
+    req->data = this;
+    int rc = uv_tcp_connect(req, &s_->tcp, addr_, &on_connect);
     if (rc < 0) {
-      r->status = rc;
-      r->abandoned = true;  // no callback will come
-      Loop::current().defer(h);
-      return;
+      delete req;  // no callback will come
+      return complete(Resume::now, rc);
     }
-    sub.subscribe(detail::token_of(h), &on_cancel, this);
+    req_ = req;
   }
-  int await_resume() {
-    if (cancelled) throw Cancelled();
-    int st = r->status;
-    delete r;
-    return st;
-  }
-  static void on_cancel(void* p) {
-    auto* self = static_cast<ConnectAwaiter*>(p);
-    self->cancelled = true;
-    self->r->abandoned = true;
-    auto h = self->r->h;
-    self->r = nullptr;  // on_connect frees it when the close below cancels the connect
-    Loop::current().defer(h);
+  // The caller's unwinding closes the stream, which cancels the connect: on_connect frees it.
+  void stop() noexcept override {
+    if (req_) std::exchange(req_, nullptr)->data = nullptr;
   }
   static void on_connect(uv_connect_t* req, int status) {
-    auto* r = static_cast<ConnectReq*>(req->data);
-    if (r->abandoned) {
-      delete r;
-      return;
-    }
-    r->status = status;
-    r->h.resume();
+    auto* self = static_cast<ConnectAwaiter*>(req->data);
+    delete req;
+    if (self == nullptr) return;  // abandoned
+    self->req_ = nullptr;
+    self->complete(Resume::now, status);
   }
+
+  StreamState* s_;
+  const sockaddr* addr_;
+  uv_connect_t* req_ = nullptr;
 };
 
 Task<TcpStream> connect_to(std::string host, int port) {
   sockaddr_storage addr = co_await resolve(host, port);
   TcpStream stream(StreamState::create(Loop::current().uv()));
-  ConnectAwaiter connecting{stream.state(), reinterpret_cast<sockaddr*>(&addr), nullptr, false, {}};
-  int status = co_await connecting;
+  int status = co_await ConnectAwaiter(stream.state(), reinterpret_cast<sockaddr*>(&addr));
   if (status < 0) throw NetError(status, fmt::format("connect {}:{}", host, port));
   stream.set_nodelay(true);
   co_return stream;
@@ -163,7 +119,7 @@ Task<sockaddr_storage> resolve(std::string host, int port) {
   if (uv_ip4_addr(host.c_str(), port, v4) == 0 || uv_ip6_addr(host.c_str(), port, v6) == 0) {
     co_return addr;
   }
-  co_return co_await ResolveAwaiter{std::move(host), port};
+  co_return co_await ResolveAwaiter(std::move(host), port);
 }
 
 Task<TcpStream> tcp_connect(std::string host, int port, Duration timeout) {

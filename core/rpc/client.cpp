@@ -6,25 +6,31 @@
 
 #include "core/log/log.hpp"
 #include "core/net/tcp_connect.hpp"
-#include "core/rpc/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "core/runtime/spawn.hpp"
 
 namespace core::rpc {
 
 namespace {
 
-/// One call waiting for its reply, in the calling coroutine's frame.
-struct Pending {
-  std::coroutine_handle<> waiter;
-  CancelToken::Subscription sub;
+/// One call waiting for its reply, in the calling coroutine's frame: `co_await pending`.
+struct Pending final : CallbackAwaiter<void> {
   Client::Connection* conn = nullptr;
   std::uint64_t seq = 0;
   std::uint64_t started_ms = 0;     // loop time when the call began
   std::uint64_t reads_at_send = 0;  // the connection's reads when the request was queued
-  bool done = false;
-  bool cancelled = false;
   wire::rpc::Reply reply;
-  std::exception_ptr failure;  // the connection broke
+
+  void answer(wire::rpc::Reply r) {
+    reply = std::move(r);
+    complete(Resume::next_turn);
+  }
+  /// The connection broke.
+  void lose(std::exception_ptr why) { fail(Resume::next_turn, std::move(why)); }
+
+ private:
+  void start() override {}
+  void stop() override;  // the caller gave up (deadline)
 };
 
 }  // namespace
@@ -37,7 +43,7 @@ struct Client::Connection {
   CancelToken token;  // the reader, the writer and the connect
   TcpStream stream;
   std::unique_ptr<wire::rpc::ClientCodec> codec;
-  detail::WaitList opened;
+  WaitList opened;
   std::exception_ptr connect_error;
   std::string out;
   std::string sending;
@@ -51,12 +57,7 @@ struct Client::Connection {
     if (state == State::broken) return;
     state = State::broken;
     stream.close();
-    for (auto& [seq, p] : pending) {
-      p->failure = why;
-      p->done = true;
-      p->sub.reset();
-      Loop::current().defer(p->waiter);
-    }
+    for (auto& [seq, p] : pending) p->lose(why);
     pending.clear();
   }
 };
@@ -95,10 +96,7 @@ void complete(Connection* c, wire::rpc::Reply reply) {
   if (it == c->pending.end()) return;  // its call gave up (deadline): dropped
   Pending* p = it->second;
   c->pending.erase(it);
-  p->reply = std::move(reply);
-  p->done = true;
-  p->sub.reset();
-  Loop::current().defer(p->waiter);
+  p->answer(std::move(reply));
 }
 
 // Connects, then reads replies until the connection ends.
@@ -119,7 +117,7 @@ Task<void> run_connection(std::shared_ptr<Connection> c, std::string host, int p
     c->connect_error = std::make_exception_ptr(
         NetError(UV_ECONNABORTED, fmt::format("rpc connect to {}: {}", c->address, e.what())));
   }
-  c->opened.wake_all();
+  c->opened.notify_all();
   if (c->connect_error) {
     c->state = Connection::State::broken;
     co_return;
@@ -134,7 +132,7 @@ Task<void> run_connection(std::shared_ptr<Connection> c, std::string host, int p
         if (p.status == wire::rpc::DecodeStatus::error) throw ProtocolError(c->codec->error());
         complete(c.get(), c->codec->take());
       }
-      // No read timeout: every call carries its own deadline (see ReplyAwaiter for a peer
+      // No read timeout: every call carries its own deadline (see Pending::stop for a peer
       // that went silent).
       if (co_await c->stream.read_some() == 0) throw NetError(UV_EOF, "read");
       ++c->reads;
@@ -149,39 +147,19 @@ Task<void> run_connection(std::shared_ptr<Connection> c, std::string host, int p
   }
 }
 
-struct ReplyAwaiter {
-  Pending* p;
-  bool await_ready() const noexcept { return p->done; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    p->waiter = h;
-    p->sub.subscribe(
-        core::detail::token_of(h),
-        [](void* arg) {
-          auto* p = static_cast<Pending*>(arg);
-          if (p->done) return;
-          p->done = p->cancelled = true;
-          Connection* c = p->conn;
-          c->pending.erase(p->seq);  // a late reply finds no one and is dropped
-          // Not a byte back for a whole call deadline: a peer that vanished without closing (the
-          // socket would otherwise look open forever). The next call connects afresh.
-          std::uint64_t now = Loop::current().now_ms();
-          auto deadline = static_cast<std::uint64_t>(c->call_timeout.count());
-          if (c->state == Connection::State::open && c->reads == p->reads_at_send &&
-              now - p->started_ms >= deadline) {
-            c->fail(std::make_exception_ptr(NetError(
-                UV_ETIMEDOUT,
-                fmt::format("rpc connection to {}: no reply within {} ms", c->address, deadline))));
-          }
-          Loop::current().defer(p->waiter);
-        },
-        p);
+void Pending::stop() {
+  Connection* c = conn;
+  c->pending.erase(seq);  // a late reply finds no one and is dropped
+  // Not a byte back for a whole call deadline: a peer that vanished without closing (the
+  // socket would otherwise look open forever). The next call connects afresh.
+  std::uint64_t now = Loop::current().now_ms();
+  auto deadline = static_cast<std::uint64_t>(c->call_timeout.count());
+  if (c->state == Connection::State::open && c->reads == reads_at_send &&
+      now - started_ms >= deadline) {
+    c->fail(std::make_exception_ptr(NetError(
+        UV_ETIMEDOUT, fmt::format("rpc connection to {}: no reply within {} ms", c->address, deadline))));
   }
-  void await_resume() const {
-    if (p->cancelled) throw Cancelled();
-    if (p->failure) std::rethrow_exception(p->failure);
-  }
-};
+}
 
 Task<std::string> call_on(std::shared_ptr<Connection> c, std::size_t max_in_flight,
                           std::string method, Payload payload, std::uint64_t started_ms) {
@@ -207,7 +185,7 @@ Task<std::string> call_on(std::shared_ptr<Connection> c, std::size_t max_in_flig
     c->writing = true;
     spawn(write_requests(c), &c->token, "rpc request writer");
   }
-  co_await ReplyAwaiter{&p};
+  co_await p;
   switch (p.reply.outcome) {
     case wire::rpc::Reply::Outcome::ok:
       co_return std::move(p.reply.text);

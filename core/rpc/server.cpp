@@ -5,7 +5,7 @@
 
 #include "core/log/log.hpp"
 #include "core/rpc/server_metrics.hpp"
-#include "core/rpc/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "core/runtime/spawn.hpp"
 
 namespace core::rpc {
@@ -27,7 +27,7 @@ struct Server::Connection : ConnectionSet::Member {
   bool broken = false;
   bool decoding = false;      // the reader is going through a batch of calls
   std::size_t in_flight = 0;  // call coroutines alive (the writer counts as one)
-  detail::WaitList progress;  // the reader waits here for a free slot, or for the end
+  WaitList progress;  // the reader waits here for a free slot, or for the end
 };
 
 namespace {
@@ -39,7 +39,7 @@ struct InFlight {
   explicit InFlight(Connection* c) : c(c) { ++c->in_flight; }
   ~InFlight() {
     --c->in_flight;
-    c->progress.wake_all();
+    c->progress.notify_all();
   }
   InFlight(const InFlight&) = delete;
   InFlight& operator=(const InFlight&) = delete;
@@ -229,31 +229,29 @@ Task<void> serve_connection(Server* server, std::unique_ptr<Connection> conn) {
   c->stream.close();
 }
 
+namespace {
+void count_refused() { server_metrics().rejected_connections.inc(); }
+}  // namespace
+
 Server::Server(ServerOptions options, std::shared_ptr<const Registry> registry)
     : options_(std::move(options)),
       registry_(std::move(registry)),
-      connections_(options_.max_connections) {}
+      tcp_({options_.host, options_.port, options_.reuse_port, options_.max_connections},
+           &count_refused) {}
 
-// Then connections_ cuts and detaches the connections left.
-Server::~Server() { listener_.close(); }
+Server::~Server() = default;
 
 void Server::start() {
-  listener_.listen(options_.host, options_.port, options_.reuse_port,
-                   [this](TcpStream stream) { accept(std::move(stream)); });
+  tcp_.start([this](TcpStream stream) { accept(std::move(stream)); });
 }
 
 void Server::accept(TcpStream stream) {
-  if (!connections_.accepting()) {
-    server_metrics().rejected_connections.inc();
-    stream.reset();
-    return;
-  }
   auto conn = std::make_unique<Connection>();
   Connection* c = conn.get();
   c->registry = registry_;
   c->write_timeout = options_.write_timeout;
   c->stream = std::move(stream);
-  connections_.add(*c);
+  tcp_.connections().add(*c);
   spawn(serve_connection(this, std::move(conn)), &c->read_token, "rpc connection");
 }
 
@@ -263,9 +261,6 @@ namespace {
 void stop_reading(ConnectionSet::Member& m) { static_cast<Connection&>(m).read_token.cancel(); }
 }  // namespace
 
-Task<void> Server::drain() {
-  listener_.close();
-  co_await connections_.drain(&stop_reading);
-}
+Task<void> Server::drain() { co_await tcp_.drain(&stop_reading); }
 
 }  // namespace core::rpc

@@ -10,8 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "core/net/connection_set.hpp"
-#include "core/net/tcp_listener.hpp"
+#include "core/net/tcp_server.hpp"
 #include "core/rpc/registry.hpp"
 
 namespace core::rpc {
@@ -40,8 +39,8 @@ class Server {
 
   /// Binds and starts accepting on the calling loop.
   void start();
-  int port() const noexcept { return listener_.port(); }
-  std::size_t connections() const noexcept { return connections_.size(); }
+  int port() const noexcept { return tcp_.port(); }
+  std::size_t connections() const noexcept { return tcp_.connections().size(); }
 
   /// Stops accepting and reading; calls in flight finish and are answered, then every
   /// connection closes. Returns when none is left; run it under a deadline (cancelled, it
@@ -56,8 +55,7 @@ class Server {
 
   ServerOptions options_;
   std::shared_ptr<const Registry> registry_;
-  TcpListener listener_;
-  ConnectionSet connections_;
+  TcpServer tcp_;
 };
 
 }  // namespace core::rpc

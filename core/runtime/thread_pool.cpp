@@ -5,6 +5,16 @@
 
 namespace core {
 
+void OffloadGate::post(Loop::Remote& loop, std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  if (open_) loop.post(std::move(fn));
+}
+
+void OffloadGate::close() {
+  std::lock_guard lock(mu_);
+  open_ = false;
+}
+
 ThreadPool::ThreadPool(std::string name, std::size_t threads, std::size_t queue_capacity)
     : name_(std::move(name)), capacity_(queue_capacity) {
   if (threads == 0) threads = 1;

@@ -3,6 +3,7 @@
 // blocking steps). One pool per kind of work, so one kind cannot starve another. The result
 // resumes the awaiting coroutine on its own loop.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -16,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/runtime/callback_awaiter.hpp"
 #include "core/runtime/loop.hpp"
 #include "core/runtime/task.hpp"
 
@@ -24,6 +26,29 @@ namespace core {
 /// Thrown when a pool's queue is full: callers answer 503 with Retry-After.
 struct PoolFull : std::runtime_error {
   explicit PoolFull(const std::string& pool) : std::runtime_error(pool + " pool is full") {}
+};
+
+/// Lets a worker stop results of jobs still running from reaching its loop: closed on the
+/// loop's thread before the loop goes (the worker's shutdown), after which a result that still
+/// arrives is dropped instead of resuming a coroutine that no longer exists.
+class OffloadGate {
+ public:
+  /// From a pool thread: hands fn to the loop unless the gate was closed.
+  void post(Loop::Remote& loop, std::function<void()> fn);
+  void close();
+
+ private:
+  std::mutex mu_;
+  bool open_ = true;
+};
+
+/// Options of ThreadPool::run.
+struct OffloadOptions {
+  using Clock = std::chrono::steady_clock;
+  /// A job whose turn comes after this is not run; the awaiter gets TimeoutError.
+  std::optional<Clock::time_point> deadline;
+  /// Results pass through this gate (see OffloadGate); null: straight to the loop.
+  std::shared_ptr<OffloadGate> gate;
 };
 
 class ThreadPool {
@@ -41,9 +66,10 @@ class ThreadPool {
   /// Runs fn() on a pool thread; the awaiting coroutine resumes on its loop with the result or
   /// the exception fn threw. Throws PoolFull at once when the queue is full. On cancellation the
   /// awaiter resumes with Cancelled at once; fn, if already started, runs to its end and its
-  /// result is dropped (work that started is not recalled).
+  /// result is dropped (work that started is not recalled). See OffloadOptions for a deadline
+  /// and a gate.
   template <class F>
-  auto run(F fn);
+  auto run(F fn, OffloadOptions options = {});
 
   /// Low level: queues work (throws PoolFull); skipped if *abandoned is set before it starts.
   /// A full queue first lets go of its abandoned jobs, so they never cost a live caller a 503.
@@ -67,79 +93,73 @@ class ThreadPool {
 
 namespace detail {
 
-template <class R>
-struct OffloadState {
-  Loop* loop = nullptr;
-  std::shared_ptr<Loop::Remote> remote;  // for the pool thread: the loop may be gone by then
-  std::coroutine_handle<> h;
-  std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> value;
-  std::exception_ptr error;
-  std::shared_ptr<std::atomic<bool>> abandoned = std::make_shared<std::atomic<bool>>(false);
-  bool cancelled = false;
-  CancelToken::Subscription sub;
-};
-
 template <class R, class F>
-class OffloadAwaiter {
+class OffloadAwaiter final : public CallbackAwaiter<R> {
  public:
-  OffloadAwaiter(ThreadPool& pool, F fn)
-      : pool_(pool), fn_(std::move(fn)), state_(std::make_shared<OffloadState<R>>()) {}
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    auto st = state_;
-    st->loop = &Loop::current();
-    st->remote = st->loop->remote();
-    st->h = h;
-    CancelToken* token = token_of(h);
-    if (token && token->cancelled()) throw Cancelled();
-    // Runs on the pool thread; posts completion back to the awaiter's loop.
-    auto work = [st, fn = std::move(fn_)]() mutable {
-      try {
-        if constexpr (std::is_void_v<R>) {
-          fn();
-          st->value.emplace(true);
-        } else {
-          st->value.emplace(fn());
-        }
-      } catch (...) {
-        st->error = std::current_exception();
-      }
-      // An abandoned call never touches its caller's loop again.
-      if (*st->abandoned) return;
-      st->remote->post([st] {
-        if (*st->abandoned) return;
-        st->sub.reset();
-        st->h.resume();
-      });
-    };
-    pool_.submit(std::move(work), st->abandoned);  // may throw PoolFull: the coroutine is not suspended then
-    st->sub.subscribe(token, &OffloadAwaiter::on_cancel, st.get());
-  }
-  R await_resume() {
-    if (state_->cancelled) throw Cancelled();
-    if (state_->error) std::rethrow_exception(state_->error);
-    if constexpr (!std::is_void_v<R>) return std::move(*state_->value);
-  }
+  OffloadAwaiter(ThreadPool& pool, F fn, OffloadOptions options)
+      : pool_(pool), fn_(std::move(fn)), options_(std::move(options)) {}
+  // A frame destroyed while its job is queued or running leaves nothing for the job to resume.
+  ~OffloadAwaiter() { *shared_->abandoned = true; }
 
  private:
-  static void on_cancel(void* p) {
-    auto* st = static_cast<OffloadState<R>*>(p);
-    *st->abandoned = true;
-    st->cancelled = true;
-    st->loop->defer(st->h);
+  using Value = std::conditional_t<std::is_void_v<R>, bool, R>;
+  // What the pool thread and the loop share: the job outlives an awaiter that gave up.
+  struct Shared {
+    std::shared_ptr<std::atomic<bool>> abandoned = std::make_shared<std::atomic<bool>>(false);
+    std::optional<Value> value;
+    std::exception_ptr error;
+    OffloadAwaiter* awaiter = nullptr;  // read on the loop only, after checking abandoned
+  };
+
+  void start() override {
+    shared_->awaiter = this;
+    auto job = [shared = shared_, remote = Loop::current().remote(), options = options_,
+                fn = std::move(fn_)]() mutable {
+      try {
+        if (options.deadline && OffloadOptions::Clock::now() > *options.deadline) throw TimeoutError();
+        if constexpr (std::is_void_v<R>) {
+          fn();
+          shared->value.emplace(true);
+        } else {
+          shared->value.emplace(fn());
+        }
+      } catch (...) {
+        shared->error = std::current_exception();
+      }
+      if (*shared->abandoned) return;  // an abandoned call never touches its caller's loop again
+      auto deliver = [shared] {
+        if (!*shared->abandoned) shared->awaiter->deliver(*shared);
+      };
+      if (options.gate)
+        options.gate->post(*remote, std::move(deliver));
+      else
+        remote->post(std::move(deliver));
+    };
+    pool_.submit(std::move(job), shared_->abandoned);  // PoolFull: the coroutine is not suspended
   }
+
+  void stop() noexcept override { *shared_->abandoned = true; }  // work that started is not recalled
+
+  void deliver(Shared& shared) {
+    if (shared.error) return this->fail(Resume::now, shared.error);
+    if constexpr (std::is_void_v<R>)
+      this->complete(Resume::now);
+    else
+      this->complete(Resume::now, std::move(*shared.value));
+  }
+
   ThreadPool& pool_;
   F fn_;
-  std::shared_ptr<OffloadState<R>> state_;
+  OffloadOptions options_;
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
 
 }  // namespace detail
 
 template <class F>
-auto ThreadPool::run(F fn) {
+auto ThreadPool::run(F fn, OffloadOptions options) {
   using R = std::invoke_result_t<F&>;
-  return detail::OffloadAwaiter<R, F>(*this, std::move(fn));
+  return detail::OffloadAwaiter<R, F>(*this, std::move(fn), std::move(options));
 }
 
 }  // namespace core

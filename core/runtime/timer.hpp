@@ -4,34 +4,27 @@
 #include <chrono>
 #include <optional>
 
+#include "core/runtime/callback_awaiter.hpp"
 #include "core/runtime/loop.hpp"
 #include "core/runtime/task.hpp"
+#include "core/runtime/timer_handle.hpp"
 
 namespace core {
 
 using Duration = std::chrono::milliseconds;
 
 /// Awaitable pause. Throws Cancelled if the awaiting chain is cancelled meanwhile.
-class SleepAwaiter {
+class SleepAwaiter final : public CallbackAwaiter<void> {
  public:
   explicit SleepAwaiter(Duration d) : d_(d) {}
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    start(h, detail::token_of(h));
-  }
-  void await_resume();
 
  private:
-  void start(std::coroutine_handle<> h, CancelToken* token);
-  static void on_timer(uv_timer_t* t);
-  static void on_cancel(void* self);
+  void start() override;
+  void stop() noexcept override { timer_.close(); }
+  static void on_timer(void* self);
 
   Duration d_;
-  std::coroutine_handle<> h_;
-  uv_timer_t* timer_ = nullptr;
-  CancelToken::Subscription sub_;
-  bool cancelled_ = false;
+  Timer timer_;
 };
 
 /// `co_await sleep(100ms);`
@@ -50,16 +43,12 @@ namespace detail {
 /// Arms a timer that cancels `token` after d; disarmed in the destructor.
 class DeadlineTimer {
  public:
-  DeadlineTimer() = default;
-  DeadlineTimer(const DeadlineTimer&) = delete;
-  DeadlineTimer& operator=(const DeadlineTimer&) = delete;
-  ~DeadlineTimer();
   void arm(Duration d, CancelToken* token);
   bool fired() const noexcept { return fired_; }
 
  private:
-  static void on_timer(uv_timer_t* t);
-  uv_timer_t* timer_ = nullptr;
+  static void on_timer(void* self);
+  Timer timer_;
   CancelToken* token_ = nullptr;
   bool fired_ = false;
 };

@@ -66,11 +66,9 @@ class PooledHasher final : public Hasher {
   core::Task<bool> verify(std::string password, std::string hash, Clock::time_point deadline) override;
   core::Task<std::string> hash(std::string password, Clock::time_point deadline) override;
 
-  struct Gate;  // hasher.cpp
-
  private:
   std::shared_ptr<HashPool> pool_;
-  std::shared_ptr<Gate> gate_;
+  std::shared_ptr<core::OffloadGate> gate_;
 };
 
 }  // namespace auth

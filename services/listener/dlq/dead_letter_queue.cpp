@@ -7,7 +7,7 @@
 
 #include "core/amqp/connection.hpp"
 #include "core/amqp/declare.hpp"
-#include "core/amqp/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "core/runtime/thread_pool.hpp"
 
 namespace listener::dlq {
@@ -39,9 +39,9 @@ struct Pass {
   std::optional<std::string> id;  // replay: only this message_id; nullopt: every one
   core::amqp::Publisher* publisher = nullptr;
   core::Duration timeout{0};
-  core::amqp::detail::WaitList arrived;  // notified on every delivery
+  core::WaitList arrived;  // notified on every delivery
   bool release = false;                  // the pass is over: held deliveries go back
-  core::amqp::detail::WaitList released;
+  core::WaitList released;
   std::vector<DeadLetter> listed;
   Replay result;
 };
