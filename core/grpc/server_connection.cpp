@@ -13,15 +13,15 @@ constexpr std::size_t kWriteChunk = 64 * 1024;
 
 // Keeps the connection alive while a coroutine of it runs; wakes the reader when done.
 struct InFlight {
-  InFlight(std::size_t& n, rpc::detail::WaitList& w) : n(n), w(w) { ++n; }
+  InFlight(std::size_t& n, WaitList& w) : n(n), w(w) { ++n; }
   ~InFlight() {
     --n;
-    w.wake_all();
+    w.notify_all();
   }
   InFlight(const InFlight&) = delete;
   InFlight& operator=(const InFlight&) = delete;
   std::size_t& n;
-  rpc::detail::WaitList& w;
+  WaitList& w;
 };
 
 http2::Headers trailers_only(StatusCode code, const std::string& message) {
@@ -236,7 +236,7 @@ Task<void> ServerConnection::write_frames(ServerConnection* c) {
       co_await c->stream_.write(c->out_, c->config_->write_timeout);
       c->blocked_ = false;
       c->out_.clear();
-      c->progress_.wake_all();
+      c->progress_.notify_all();
     }
   } catch (const std::exception& e) {
     log::debug("grpc connection: write failed: {}", e.what());

@@ -15,7 +15,7 @@
 #include "core/http2/session.hpp"
 #include "core/net/connection_set.hpp"
 #include "core/net/tcp_stream.hpp"
-#include "core/rpc/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "wire/grpc/framing.hpp"
 
 namespace core::grpc {
@@ -92,7 +92,7 @@ class ServerConnection : public ConnectionSet::Member, private http2::StreamEven
   bool broken_ = false;
   bool draining_ = false;
   std::size_t in_flight_ = 0;  // call coroutines and the writer
-  rpc::detail::WaitList progress_;
+  WaitList progress_;
 };
 
 }  // namespace core::grpc

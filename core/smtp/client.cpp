@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "core/amqp/wait_list.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "core/runtime/cancel.hpp"
 #include "core/runtime/loop.hpp"
 #include "core/runtime/thread_pool.hpp"
@@ -196,7 +196,7 @@ struct Client::Impl {
   std::vector<std::unique_ptr<Connection>> idle;  // oldest first; reuse takes the newest
   std::size_t open = 0;                           // slots taken: idle + busy + connecting
   std::size_t waiting = 0;
-  amqp::detail::WaitList waiters;  // sends waiting for a slot (belongs in core/runtime)
+  WaitList waiters;  // sends waiting for a slot
   uv_timer_t* sweep_timer = nullptr;
   std::size_t connects = 0;
   std::size_t sent = 0;
