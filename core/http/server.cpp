@@ -51,7 +51,8 @@ Response parse_error_response(const wire::http::RequestParser& parser) {
 Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
     : options_(std::move(options)),
       router_(std::move(router)),
-      connections_(options_.max_connections) {}
+      connections_(options_.max_connections),
+      gate_(options_.admission, options_.open_paths) {}
 
 // Then connections_ cuts and detaches the connections left.
 Server::~Server() { listener_.close(); }
@@ -87,8 +88,11 @@ Task<Response> Server::dispatch(Context& ctx) {
   Response resp;
   const std::string* route = nullptr;
 
+  RequestGate::Admission admission;  // held while the handler runs
   if (!origin.empty() && is_preflight(req)) {
     resp.status = 204;
+  } else if (admission = gate_.admit(ctx); !admission) {
+    resp = std::move(*admission.refusal);
   } else {
     auto m = router_->match(req.method, req.path);
     route = m.route;

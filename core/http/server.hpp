@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/http/rate_limit.hpp"
 #include "core/http/router.hpp"
 #include "core/net/connection_set.hpp"
 #include "core/net/tcp_listener.hpp"
@@ -27,6 +28,7 @@ struct ServerOptions {
   std::vector<std::string> cors_origins;  // exact origins, or "*"
   std::string internal_token;             // when set: Bearer token required (see open_paths)
   std::vector<std::string> open_paths = {"/ping", "/healthz", "/readyz", "/metrics"};
+  AdmissionOptions admission;  // rate limit, trusted proxies, in-flight cap (not on open_paths)
 };
 
 class Server {
@@ -56,6 +58,7 @@ class Server {
   std::shared_ptr<const Router> router_;
   TcpListener listener_;
   ConnectionSet connections_;
+  RequestGate gate_;
 };
 
 }  // namespace core::http
