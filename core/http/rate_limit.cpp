@@ -188,11 +188,11 @@ RequestGate::Admission RequestGate::admit(Context& ctx) {
       return a;
     }
   }
-  if (options_.max_in_flight > 0 && in_flight_ >= options_.max_in_flight) {
+  if (options_.max_in_flight > 0 && *in_flight_ >= options_.max_in_flight) {
     a.refusal = unavailable_json("too many requests in flight, retry later");
     return a;
   }
-  a.ticket = Ticket(&in_flight_);
+  a.ticket = Ticket(in_flight_);
   return a;
 }
 

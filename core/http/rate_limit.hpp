@@ -85,11 +85,13 @@ class RequestGate {
  public:
   RequestGate(AdmissionOptions options, std::vector<std::string> open_paths);
 
+  /// One request in flight. Holds the counter, not the gate: a request may finish after the
+  /// server (and its gate) is gone.
   class Ticket {
    public:
     Ticket() = default;
-    explicit Ticket(std::size_t* in_flight) : in_flight_(in_flight) { ++*in_flight_; }
-    Ticket(Ticket&& o) noexcept : in_flight_(std::exchange(o.in_flight_, nullptr)) {}
+    explicit Ticket(std::shared_ptr<std::size_t> in_flight) : in_flight_(std::move(in_flight)) { ++*in_flight_; }
+    Ticket(Ticket&& o) noexcept = default;
     Ticket& operator=(Ticket&& o) noexcept {
       std::swap(in_flight_, o.in_flight_);
       return *this;
@@ -99,7 +101,7 @@ class RequestGate {
     }
 
    private:
-    std::size_t* in_flight_ = nullptr;
+    std::shared_ptr<std::size_t> in_flight_;
   };
 
   /// Either the request may run (hold the admission while it does) or `refusal` says why not.
@@ -110,12 +112,12 @@ class RequestGate {
   };
   Admission admit(Context& ctx);
 
-  std::size_t in_flight() const noexcept { return in_flight_; }
+  std::size_t in_flight() const noexcept { return *in_flight_; }
 
  private:
   AdmissionOptions options_;
   std::vector<std::string> open_paths_;
-  std::size_t in_flight_ = 0;
+  std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
 };
 
 }  // namespace core::http
