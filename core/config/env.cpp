@@ -81,6 +81,25 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
   return std::chrono::milliseconds(*count * scale);
 }
 
+// A secret from a *_FILE variable (Docker and Kubernetes secrets): the whole file but one
+// trailing line break. Bounded: a secret is small, and a path to something else must not
+// make start-up read without end.
+std::optional<std::string> read_secret_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  std::size_t n = 0;
+  constexpr std::size_t kMaxSecret = 64 * 1024;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && out.size() <= kMaxSecret) out.append(buf, n);
+  const bool failed = std::ferror(f) != 0 || out.size() > kMaxSecret;
+  std::fclose(f);
+  if (failed) return std::nullopt;
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> getenv_lookup(const std::string& name) {
@@ -103,11 +122,30 @@ Env Env::from_map(std::map<std::string, std::string> vars) {
 
 std::optional<std::string> Env::get(std::string_view name) const {
   auto value = lookup_(std::string(name));
-  if (!value || value->empty()) return std::nullopt;
-  return value;
+  if (value && value->empty()) value.reset();
+  const std::string file_var = std::string(name) + "_FILE";
+  const auto path = lookup_(file_var);
+  if (!path || path->empty()) return value;
+  if (value) {
+    record(fmt::format("set {} or {}, not both", name, file_var));
+    return value;
+  }
+  auto content = read_secret_file(*path);
+  if (!content) {
+    record(fmt::format("{} names a file that cannot be read: {}", file_var, quote(*path)));
+    return std::nullopt;
+  }
+  if (content->empty()) return std::nullopt;
+  return content;
 }
 
-void Env::fail(std::string line) { errors_.push_back("config: " + std::move(line)); }
+void Env::fail(std::string line) { record(std::move(line)); }
+
+void Env::record(std::string line) const {
+  line = "config: " + std::move(line);
+  // A variable read twice (by two settings that share it) is reported once.
+  if (std::find(errors_.begin(), errors_.end(), line) == errors_.end()) errors_.push_back(std::move(line));
+}
 
 void Env::invalid(std::string_view name, std::string_view expected, std::string_view got) {
   fail(fmt::format("{} must be {}, got {}", name, expected, quote(got)));

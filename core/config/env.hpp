@@ -20,6 +20,10 @@ using Lookup = std::function<std::optional<std::string>(const std::string& name)
 std::optional<std::string> getenv_lookup(const std::string& name);
 
 /// A variable set to the empty string counts as unset everywhere (compose files write `X=`).
+/// Every variable NAME may instead be given as NAME_FILE, the path of a file holding the value
+/// (one trailing line break dropped; read when the variable is read, at start-up): how
+/// secrets (DSN, MAIL_PASSWORD, INTERNAL_TOKEN, RABBIT_URL) reach a container without being in
+/// its environment. Both set, or an unreadable file, is an error naming them.
 class Env {
  public:
   Env();  // reads the process environment
@@ -56,9 +60,10 @@ class Env {
  private:
   std::optional<std::string> get(std::string_view name) const;
   void invalid(std::string_view name, std::string_view expected, std::string_view got);
+  void record(std::string line) const;
 
   Lookup lookup_;
-  std::vector<std::string> errors_;
+  mutable std::vector<std::string> errors_;  // get() records a bad NAME_FILE
 };
 
 /// Prints each error line to stderr and exits with status 2 when there is any.

@@ -33,6 +33,10 @@ ServerLimits read_server_limits(Env& env) {
       log::parse_level(env.one_of("LOG_LEVEL", "info", {"debug", "info", "warn", "error"}));
   l.cors_origins = env.list("CORS_ORIGINS");
   l.rate_limit_rps = env.integer("RATE_LIMIT_RPS", l.rate_limit_rps, 0, 1000000);
+  l.rate_limit_burst = env.integer("RATE_LIMIT_BURST", l.rate_limit_burst, 0, 1000000);
+  l.trusted_proxies = env.list("TRUSTED_PROXIES");
+  l.max_in_flight = static_cast<std::size_t>(
+      env.integer("MAX_IN_FLIGHT", static_cast<int>(l.max_in_flight), 0, 1000000));
   l.internal_token = env.str("INTERNAL_TOKEN", "");
   return l;
 }

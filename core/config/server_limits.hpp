@@ -24,6 +24,9 @@ struct ServerLimits {
   log::Level log_level = log::Level::info;  // LOG_LEVEL: debug|info|warn|error
   std::vector<std::string> cors_origins;    // CORS_ORIGINS, comma-separated; empty = no CORS
   int rate_limit_rps = 0;                   // RATE_LIMIT_RPS per client; 0 = off
+  int rate_limit_burst = 0;                 // RATE_LIMIT_BURST; 0 = twice the rate
+  std::vector<std::string> trusted_proxies;  // TRUSTED_PROXIES: addresses or networks (CIDR)
+  std::size_t max_in_flight = 1024;         // MAX_IN_FLIGHT per worker; 0 = no cap
   std::string internal_token;               // INTERNAL_TOKEN; empty = not required
 
   /// `workers`, or the number of cores when it is 0 (at least 1).

@@ -15,6 +15,7 @@ struct Context {
   Request request;
   std::string request_id;   // X-Request-ID, taken from the client or generated
   std::string peer;         // remote "ip:port"
+  std::string client = {};  // the client's address: the peer's, or a trusted proxy's X-Forwarded-For hop
 };
 
 }  // namespace core::http

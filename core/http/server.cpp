@@ -21,7 +21,8 @@ Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
     : options_(std::move(options)),
       router_(std::move(router)),
       tcp_({options_.host, options_.port, options_.reuse_port, options_.max_connections},
-           &count_refused) {}
+           &count_refused),
+      gate_(options_.admission, options_.open_paths) {}
 
 Server::~Server() = default;
 
@@ -50,8 +51,11 @@ Task<Response> Server::dispatch(Context& ctx) {
   Response resp;
   const std::string* route = nullptr;
 
+  RequestGate::Admission admission;  // held while the handler runs
   if (!origin.empty() && is_preflight(req)) {
     resp.status = 204;
+  } else if (admission = gate_.admit(ctx); !admission) {
+    resp = std::move(*admission.refusal);
   } else {
     auto m = router_->match(req.method, req.path);
     route = m.route;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/http/rate_limit.hpp"
 #include "core/http/router.hpp"
 #include "core/net/tcp_server.hpp"
 #include "wire/http/limits.hpp"
@@ -26,6 +27,7 @@ struct ServerOptions {
   std::vector<std::string> cors_origins;  // exact origins, or "*"
   std::string internal_token;             // when set: Bearer token required (see open_paths)
   std::vector<std::string> open_paths = {"/ping", "/healthz", "/readyz", "/metrics"};
+  AdmissionOptions admission;  // rate limit, trusted proxies, in-flight cap (not on open_paths)
 };
 
 class Server {
@@ -54,6 +56,7 @@ class Server {
   ServerOptions options_;
   std::shared_ptr<const Router> router_;
   TcpServer tcp_;
+  RequestGate gate_;
 };
 
 }  // namespace core::http

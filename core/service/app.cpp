@@ -64,6 +64,17 @@ Task<Response> readyz(const Checks* checks, Context&) {
 
 }  // namespace
 
+http::AdmissionOptions admission_options(const config::ServerLimits& limits) {
+  http::AdmissionOptions a;
+  if (limits.rate_limit_rps > 0) {
+    const int burst = limits.rate_limit_burst > 0 ? limits.rate_limit_burst : 2 * limits.rate_limit_rps;
+    a.rate_limiter = std::make_shared<http::RateLimiter>(limits.rate_limit_rps, burst);
+  }
+  if (auto proxies = http::parse_networks(limits.trusted_proxies)) a.trusted_proxies = std::move(proxies).value();
+  a.max_in_flight = limits.max_in_flight;
+  return a;
+}
+
 http::ServerOptions server_options(const config::ServerLimits& limits, int port) {
   http::ServerOptions o;
   o.port = port;
@@ -77,6 +88,7 @@ http::ServerOptions server_options(const config::ServerLimits& limits, int port)
   o.max_connections = limits.max_connections;
   o.cors_origins = limits.cors_origins;
   o.internal_token = limits.internal_token;
+  o.admission = admission_options(limits);
   return o;
 }
 
@@ -86,6 +98,10 @@ App::App(std::string name, int default_port, int argc, char** argv) : name_(std:
   limits_ = config::read_server_limits(env_);
   limits_.workers = workers_from_args(argc, argv, limits_.workers);
   log::set_level(limits_.log_level);
+  if (auto proxies = http::parse_networks(limits_.trusted_proxies); !proxies) {
+    env_.fail("TRUSTED_PROXIES must be addresses or networks (CIDR): " + proxies.error().message);
+  }
+  admission_ = admission_options(limits_);  // one rate limiter for all workers
   routes_.add("GET", "/ping", ping);
   routes_.add("GET", "/healthz", healthz);
   routes_.add("GET", "/metrics", metrics);
@@ -106,7 +122,9 @@ void App::on_worker(std::function<void(Worker&, http::Router&)> setup) {
 
 void App::setup_worker(Worker& worker) {
   auto router = std::make_shared<http::Router>(routes_);
-  auto server = std::make_shared<http::Server>(server_options(limits_, port_), router);
+  http::ServerOptions options = server_options(limits_, port_);
+  options.admission = admission_;
+  auto server = std::make_shared<http::Server>(std::move(options), router);
   // The HTTP drain hook comes first: in-flight requests finish before what they use (RPC
   // servers, AMQP connections registered by the setups below) is closed.
   worker.on_drain([server]() -> Task<void> { return server->drain(); });

@@ -50,6 +50,7 @@ class App {
   std::string name_;
   config::Env env_;
   config::ServerLimits limits_;
+  http::AdmissionOptions admission_;
   int port_;
   http::Router routes_;
   std::vector<std::pair<std::string, std::function<Task<bool>()>>> checks_;
@@ -58,5 +59,8 @@ class App {
 
 /// The ServerOptions the limits describe (for services with a second HTTP listener).
 http::ServerOptions server_options(const config::ServerLimits& limits, int port);
+/// The rate limiter (RATE_LIMIT_RPS, RATE_LIMIT_BURST; a new one each call), the trusted
+/// proxies and the in-flight cap of the limits.
+http::AdmissionOptions admission_options(const config::ServerLimits& limits);
 
 }  // namespace core::service

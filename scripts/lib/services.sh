@@ -35,6 +35,7 @@ ms_service_env() {
       ;;
     auth)
       echo "DSN=$DSN"
+      echo "TRUSTED_PROXIES=$local_host"  # the broker: its X-Forwarded-For names the client
       echo "LOGGER_RPC_ADDR=$local_host:$RPC_PORT"
       ;;
     logger)

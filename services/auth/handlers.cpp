@@ -1,6 +1,7 @@
 #include "services/auth/handlers.hpp"
 
 #include "core/http/json_io.hpp"
+#include "core/http/rate_limit.hpp"
 #include "core/log/log.hpp"
 #include "core/pg/pool.hpp"
 #include "core/runtime/thread_pool.hpp"
@@ -13,13 +14,13 @@ namespace {
 
 // A worker's own connections and clients, behind its copy of the routes.
 struct WorkerState {
-  WorkerState(const Settings& s, const Prepared& p, core::CancelToken* shutdown)
+  WorkerState(const Settings& s, const Prepared& p, core::CancelToken* shutdown, LoginThrottle* throttle)
       : db(core::pg::PoolOptions{.dsn = s.dsn, .size = s.db_pool_size}),
         users(db),
         hasher(p.hash_pool),
         service{users, hasher, p.dummy_hash,
                 make_rpc_login_logger(s.logger_host, s.logger_port, s.logger_codec, s.log_timeout),
-                s.request_timeout, s.log_timeout, shutdown, &p.legacy_dummy_hash} {
+                s.request_timeout, s.log_timeout, shutdown, &p.legacy_dummy_hash, throttle} {
     // Hash results still on their way when this worker's loop stops are dropped, not posted.
     on_shutdown.subscribe(shutdown, [](void* h) { static_cast<PooledHasher*>(h)->close(); }, &hasher);
   }
@@ -45,6 +46,18 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
   auto creds = wire::contracts::parse_auth(body.value());
   if (!creds) co_return core::http::error_json(400, creds.error().message);
   std::string email = creds->email;
+  // Who is asking: the server's client address (a trusted proxy's X-Forwarded-For hop), or the
+  // peer's host when the request did not come through the server (tests).
+  const std::string client =
+      ctx.client.empty() ? std::string(core::http::peer_host(ctx.peer)) : ctx.client;
+  if (s->throttle) {
+    // Before the lookup: the same answer, as fast, whether or not the email exists.
+    if (const int wait = s->throttle->retry_after(email, client); wait > 0) {
+      core::http::Response r = core::http::error_json(429, "too many failed logins, retry later");
+      r.headers.push_back({"Retry-After", std::to_string(wait)});
+      co_return r;
+    }
+  }
 
   std::optional<User> user;
   try {
@@ -63,7 +76,11 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
   } catch (const core::TimeoutError&) {
     co_return core::http::error_json(504, "authentication timed out");
   }
-  if (!user) co_return core::http::error_json(401, "invalid credentials");
+  if (!user) {
+    if (s->throttle) s->throttle->failed(email, client);
+    co_return core::http::error_json(401, "invalid credentials");
+  }
+  if (s->throttle) s->throttle->succeeded(email, client);
 
   log_login_detached(s->logger, email, ctx.request_id, s->log_deadline, s->shutdown);
   co_return core::http::write_json(202, "Logged in user " + email, to_json(*user));
@@ -71,8 +88,9 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
 
 void register_routes(core::service::App& app, const Settings& settings, const Prepared& prepared) {
   app.readiness("postgres", postgres_ready);
-  app.on_worker([settings, prepared](core::Worker& worker, core::http::Router& router) {
-    auto state = std::make_shared<WorkerState>(settings, prepared, &worker.shutdown());
+  auto throttle = std::make_shared<LoginThrottle>();  // one for all workers
+  app.on_worker([settings, prepared, throttle](core::Worker& worker, core::http::Router& router) {
+    auto state = std::make_shared<WorkerState>(settings, prepared, &worker.shutdown(), throttle.get());
     t_worker = state.get();
     router.add("POST", "/authenticate",
                [state](core::http::Context& c) { return authenticate(&state->service, c); });

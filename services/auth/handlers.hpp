@@ -8,6 +8,7 @@
 #include "core/service/app.hpp"
 #include "services/auth/hasher.hpp"
 #include "services/auth/login_log.hpp"
+#include "services/auth/login_throttle.hpp"
 #include "services/auth/settings.hpp"
 #include "services/auth/startup.hpp"
 #include "services/auth/users.hpp"
@@ -24,10 +25,12 @@ struct Service {
   core::Duration log_deadline;  // of the detached login log
   core::CancelToken* shutdown = nullptr;  // the worker's; cancels pending login logs
   const std::string* legacy_dummy_hash = nullptr;  // see Credentials
+  LoginThrottle* throttle = nullptr;  // the process's; null: no throttle
 };
 
 /// POST /authenticate {"email","password"}: 202 "Logged in user <email>" with the user,
-/// 401 "invalid credentials", 400 naming a bad field, 503 (hashing busy, database down) with
+/// 401 "invalid credentials", 429 with Retry-After after repeated failures of the same email
+/// from the same client (see LoginThrottle), 400 naming a bad field, 503 (hashing busy, database down) with
 /// Retry-After, 504 past the deadline.
 core::Task<core::http::Response> authenticate(Service* service, core::http::Context& ctx);
 

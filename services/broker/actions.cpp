@@ -29,12 +29,24 @@ core::http::Response relay_failure(std::string_view service, const core::http::R
   return failure_response(service, Failure::bad_reply);
 }
 
-core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id) {
+core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id,
+                                              std::string client) {
+  wire::http::Headers headers = s->headers_for(request_id);
+  // Auth's failed-login throttle is per email and client: tell it who the client is (auth
+  // believes it when the broker is in its TRUSTED_PROXIES).
+  if (!client.empty()) headers.push_back({"X-Forwarded-For", std::move(client)});
   auto outcome = co_await post_json(&s->http, &s->auth, s->authenticate_url, to_json(p).dump(),
-                                    s->headers_for(request_id), s->settings.timeout);
+                                    std::move(headers), s->settings.timeout);
   if (!outcome.ok) co_return std::move(outcome.response);
   const auto& reply = outcome.response;
   if (reply.status == 401) co_return core::http::error_json(401, "invalid credentials");
+  if (reply.status == 429) {
+    core::http::Response r = core::http::error_json(429, "too many failed logins, retry later");
+    if (const std::string* v = wire::http::find_header(reply.headers, "Retry-After")) {
+      r.headers.push_back({"Retry-After", *v});
+    }
+    co_return r;
+  }
   if (reply.status != 202 && reply.status != 200) co_return relay_failure("auth", reply);
   auto parsed = wire::json::parse(reply.body);
   if (!parsed || !parsed->is_object()) co_return failure_response("auth", Failure::bad_reply);

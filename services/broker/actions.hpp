@@ -7,7 +7,8 @@
 namespace broker {
 
 /// auth -> auth service: 202 "Authenticated!" with the user, 401 "invalid credentials".
-core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id);
+core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id,
+                                              std::string client = {});
 
 /// log over HTTP -> logger POST /log: 202 "logged".
 core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayload p, std::string request_id);

@@ -43,7 +43,7 @@ core::Task<core::http::Response> handle(State* s, core::http::Context& ctx) {
   if (!req) co_return core::http::error_json(400, req.error().message);
   switch (req->action) {
     case Action::auth:
-      co_return co_await authenticate(s, std::move(req->auth), ctx.request_id);
+      co_return co_await authenticate(s, std::move(req->auth), ctx.request_id, ctx.client);
     case Action::log:
       co_return co_await log(s, std::move(req->log), req->transport, ctx.request_id);
     case Action::mail:

@@ -1,4 +1,5 @@
 // The llhttp callbacks: they fill a MessageParser's message and enforce its limits.
+#include <algorithm>
 #include <array>
 
 #include "wire/http/message_parser.hpp"
@@ -25,6 +26,9 @@ int on_method(llhttp_t* p, const char* at, std::size_t n) {
 
 int on_url(llhttp_t* p, const char* at, std::size_t n) {
   MessageParser& s = self(p);
+  if (n > s.limits.max_target - std::min(s.target.size(), s.limits.max_target)) {
+    return s.fail(414, "request-target too long");
+  }
   if (s.count_head(at + n) != 0) return kStop;
   s.target.append(at, n);
   return 0;

@@ -54,7 +54,47 @@ void MessageParser::discard_interim() {
   head_bytes_ = 0;
 }
 
+std::size_t MessageParser::scan_head(std::string_view data) {
+  if (scan_head_done_) return std::string_view::npos;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const char c = data[i];
+    if (scan_prev_ == '\r' && c != '\n') {
+      fail(400, "bare CR in the request head");
+      return i;
+    }
+    if (c == '\n' && scan_prev_ != '\r') {
+      fail(400, "bare LF in the request head");
+      return i;
+    }
+    if (c == '\0') {
+      fail(400, "NUL in the request head");
+      return i;
+    }
+    if (c == '\n') {
+      if (scan_line_start_ && scan_content_) {  // an empty line: the head is over
+        scan_head_done_ = true;
+        scan_prev_ = c;
+        return std::string_view::npos;
+      }
+      scan_line_start_ = true;
+    } else if (c != '\r') {
+      if (scan_line_start_ && scan_content_ && (c == ' ' || c == '\t')) {
+        fail(400, "obs-fold (a header line continued on the next) is not accepted");
+        return i;
+      }
+      scan_line_start_ = false;
+      scan_content_ = true;
+    }
+    scan_prev_ = c;
+  }
+  return std::string_view::npos;
+}
+
 void MessageParser::next_message() {
+  scan_prev_ = 0;
+  scan_line_start_ = true;
+  scan_head_done_ = false;
+  scan_content_ = false;
   method.clear();
   target.clear();
   headers.clear();
@@ -78,6 +118,11 @@ ParseProgress MessageParser::feed(std::string_view data) {
   // Paused at the end of the previous message, which the caller has taken since.
   if (llhttp_get_errno(&parser) == HPE_PAUSED) llhttp_resume(&parser);
 
+  if (kind == Kind::request) {
+    if (const std::size_t bad = scan_head(data); bad != std::string_view::npos) {
+      return {ParseState::error, bad};
+    }
+  }
   feed_begin_ = data.data();
   const llhttp_errno_t err = llhttp_execute(&parser, data.data(), data.size());
   if (err == HPE_OK) {

@@ -51,6 +51,11 @@ class MessageParser {
   // A 1xx interim response (100 Continue, 103 Early Hints) is dropped: the caller waits for
   // the final one.
   void discard_interim();
+  // Requests only: the line structure of the head, which llhttp's loose mode takes leniently
+  // (bare LF line ends, obs-fold continuation lines) and which a proxy in front of us may read
+  // differently. Scans data up to the end of the head; the offset of the first bad byte, or
+  // npos when there is none.
+  std::size_t scan_head(std::string_view data);
 
   const Kind kind;
   const Limits limits;
@@ -81,6 +86,12 @@ class MessageParser {
   std::size_t head_bytes_ = 0;        // head bytes consumed by earlier feeds of this message
   std::size_t trailer_bytes_ = 0;
   std::size_t extension_bytes_ = 0;
+  // scan_head() across feeds: the previous byte, whether the line just ended, whether the
+  // head has ended (CRLF CRLF) or has any content yet.
+  char scan_prev_ = 0;
+  bool scan_line_start_ = true;
+  bool scan_head_done_ = false;
+  bool scan_content_ = false;
 };
 
 }  // namespace wire::http::detail

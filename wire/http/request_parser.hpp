@@ -48,6 +48,7 @@ class RequestParser {
 
   /// 0 if no error; else 400 malformed, 413 body too large (a Content-Length over the limit
   /// fails as soon as the headers end; a chunked body as soon as a chunk would pass it),
+  /// 414 request-target over Limits::max_target,
   /// 431 header block, header count or trailer section too large, 505 version other than
   /// 1.0/1.1, 501 CONNECT or a Transfer-Encoding other than "chunked".
   int error_status() const;
