@@ -74,6 +74,8 @@ std::string escape_attribute(std::string_view s) {
   for (char c : s) {
     if (c == '&') out += "&amp;";
     else if (c == '"') out += "&quot;";
+    else if (c == '<') out += "&lt;";  // markup-looking text stays text in any reader
+    else if (c == '>') out += "&gt;";
     else out += c;
   }
   return out;

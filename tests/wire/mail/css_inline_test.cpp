@@ -18,6 +18,14 @@ TEST(CssInline, ElementSelector) {
             "<p style=\"color: red; margin: 0\">x</p><div>y</div>");
 }
 
+// Found by the css_inline fuzz target: a declaration whose text holds markup ("<style>") was
+// copied into every matching tag's style attribute as it was.
+TEST(CssInline, MarkupInADeclarationStaysTextInTheAttribute) {
+  std::string out = inlined("<style>p{font-family:a<style>b}</style><p>x</p><p>y</p>");
+  EXPECT_EQ(out.find("<style"), std::string::npos) << out;
+  EXPECT_NE(out.find("&lt;style&gt;"), std::string::npos) << out;
+}
+
 TEST(CssInline, ClassAndIdSelectors) {
   EXPECT_EQ(inlined("<style>.note{font-weight:bold} #top{padding:4px}</style>"
                     "<p class=\"intro note\">a</p><p class=\"notes\">b</p><div id=\"top\">c</div>"),
