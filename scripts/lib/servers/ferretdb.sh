@@ -1,10 +1,10 @@
 # shellcheck shell=bash disable=SC2034  # variables for the scripts that source this
-# FerretDB v1: the MongoDB wire protocol over PostgreSQL (default: a database `ferretdb` in
-# the profile's own PostgreSQL, which must run - scripts/servers starts it along) or over
-# SQLite files in RUN_DIR/ferretdb/data. FERRETDB_BACKEND=postgresql|sqlite chooses; see
-# docs/mongo.md for why PostgreSQL is the default.
+# FerretDB v1: the MongoDB wire protocol over SQLite files in RUN_DIR/ferretdb/data (default)
+# or over PostgreSQL (a database `ferretdb` in the profile's own PostgreSQL, which must run -
+# scripts/servers starts it along). FERRETDB_BACKEND=sqlite|postgresql chooses; see
+# docs/mongo.md for why SQLite stays the default although PostgreSQL is faster.
 
-FERRETDB_BACKEND=${FERRETDB_BACKEND:-postgresql}
+FERRETDB_BACKEND=${FERRETDB_BACKEND:-sqlite}
 FERRETDB_PG_DATABASE=ferretdb
 
 ferretdb_ports() { echo "$MONGO_PORT"; }
