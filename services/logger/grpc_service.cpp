@@ -1,8 +1,9 @@
 #include "services/logger/grpc_service.hpp"
 
-#include "core/grpc/server.hpp"
+#include "core/grpc/worker_server.hpp"
 #include "core/log/log.hpp"
 #include "core/runtime/thread_pool.hpp"
+#include "core/runtime/capture.hpp"
 #include "wire/http/idempotency_key.hpp"
 #include "wire/proto/messages.hpp"
 
@@ -40,16 +41,9 @@ core::Task<std::string> write_log(Store* store, core::grpc::Call call) {
     throw Error(StatusCode::invalid_argument, "field logEntry.name must not be empty");
   auto key = wire::http::parse_idempotency_key(call.find("idempotency-key"));
   if (!key) throw Error(StatusCode::invalid_argument, key.error().message);
-  std::exception_ptr error;
-  try {
-    co_await store->add(wire::contracts::LogPayload{std::move(entry.name), std::move(entry.data)},
-                        std::move(key).value());
-  } catch (const core::Cancelled&) {
-    throw;
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) throw store_error(error);
+  auto added = co_await core::capture(store->add(
+      wire::contracts::LogPayload{std::move(entry.name), std::move(entry.data)}, std::move(key).value()));
+  if (added.error) throw store_error(added.error);
   co_return wire::proto::encode(wire::proto::LogResponse{"logged!"});
 }
 
@@ -58,14 +52,7 @@ void serve_grpc(core::Worker& worker, std::shared_ptr<Store> store, int port,
   auto methods = std::make_shared<core::grpc::MethodTable>();
   methods->add("/logs.LogService/WriteLog",
                [store](core::grpc::Call c) { return write_log(store.get(), std::move(c)); });
-  core::grpc::ServerOptions o;
-  o.port = port;
-  o.max_connections = limits.max_connections;
-  o.connection.methods = std::move(methods);
-  o.connection.token = limits.internal_token;
-  auto server = std::make_shared<core::grpc::Server>(std::move(o));
-  server->start();
-  worker.on_drain([server]() { return server->drain(); });
+  core::grpc::serve_on_worker(worker, std::move(methods), port, limits);
 }
 
 }  // namespace logger

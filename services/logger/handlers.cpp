@@ -8,6 +8,7 @@
 #include "core/rpc/errors.hpp"
 #include "core/rpc/server.hpp"
 #include "core/runtime/thread_pool.hpp"
+#include "core/runtime/capture.hpp"
 #include "services/logger/grpc_service.hpp"
 
 namespace logger {
@@ -50,15 +51,8 @@ core::Task<Response> post_log(Store* store, Context& ctx) {
   if (!payload) co_return core::http::error_json(400, payload.error().message);
   auto key = parse_idempotency_key(ctx.request.header("Idempotency-Key"));
   if (!key) co_return core::http::error_json(400, key.error().message);
-  std::exception_ptr error;
-  try {
-    co_await store->add(std::move(payload).value(), std::move(key).value());
-  } catch (const core::Cancelled&) {
-    throw;
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) co_return store_failure(error);
+  auto added = co_await core::capture(store->add(std::move(payload).value(), std::move(key).value()));
+  if (added.error) co_return store_failure(added.error);
   co_return core::http::write_json(202, "logged");
 }
 
@@ -67,16 +61,9 @@ core::Task<Response> get_logs(Store* store, Context& ctx) {
   if (!limit) co_return core::http::error_json(400, limit.error().message);
   std::optional<std::string> name = ctx.request.query_param("name");
   if (name && name->empty()) name.reset();
-  std::exception_ptr error;
-  std::vector<Entry> entries;
-  try {
-    entries = co_await store->recent(limit.value(), std::move(name));
-  } catch (const core::Cancelled&) {
-    throw;
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) co_return store_failure(error);
+  auto recent = co_await core::capture(store->recent(limit.value(), std::move(name)));
+  if (recent.error) co_return store_failure(recent.error);
+  const std::vector<Entry>& entries = *recent.value;
   auto data = wire::json::Value::array();
   for (const auto& e : entries) {
     auto v = wire::json::Value::object();

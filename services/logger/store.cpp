@@ -44,7 +44,7 @@ Store::Store(std::shared_ptr<core::mongo::Client> client, const Settings& settin
 core::Task<void> Store::ensure_recent() {
   // One creation per worker: the requests of a first burst wait for it instead of each
   // sending its own (a thousand at once would fill the driver's queue).
-  while (recent_creating_) co_await core::sleep(std::chrono::milliseconds(5));
+  while (recent_creating_) co_await recent_created_.wait();
   if (recent_ready_) co_return;
   // The capped collection must exist before the first insert into it (an insert would create
   // an ordinary one, on which FerretDB refuses $natural order). Another worker may have
@@ -54,13 +54,14 @@ core::Task<void> Store::ensure_recent() {
   // reuse, and once over it deletes a tenth of the window every sweep (docs/mongo.md).
   constexpr std::int64_t kMinBytes = std::int64_t{64} << 20;
   recent_creating_ = true;
-  try {
-    co_await client_->create_capped(recent_, std::max(kMinBytes, recent_docs_ * 8192), recent_docs_);
-  } catch (...) {
-    recent_creating_ = false;
-    throw;
-  }
-  recent_creating_ = false;
+  struct Done {
+    Store* store;
+    ~Done() {  // success or failure: the requests waiting look again (and retry on a failure)
+      store->recent_creating_ = false;
+      store->recent_created_.notify_all();
+    }
+  } done{this};
+  co_await client_->create_capped(recent_, std::max(kMinBytes, recent_docs_ * 8192), recent_docs_);
   recent_ready_ = true;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/mongo/client.hpp"
 #include "core/mongo/group_commit.hpp"
+#include "core/runtime/wait_list.hpp"
 #include "services/logger/settings.hpp"
 #include "wire/contracts/payloads.hpp"
 
@@ -54,6 +55,7 @@ class Store {
   core::Duration timeout_;
   bool recent_ready_ = false;     // the window exists (this worker created or found it)
   bool recent_creating_ = false;  // a request of this worker is creating it
+  core::WaitList recent_created_;  // the others wait here until that creation ends
   core::mongo::GroupCommit group_;  // the history, mirrored to the window
 };
 

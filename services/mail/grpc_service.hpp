@@ -6,9 +6,10 @@
 #include <memory>
 #include <string>
 
+#include "core/config/server_limits.hpp"
 #include "core/grpc/methods.hpp"
-#include "core/service/app.hpp"
-#include "services/mail/handlers.hpp"
+#include "core/runtime/workers.hpp"
+#include "services/mail/sending.hpp"
 
 namespace mail {
 
@@ -16,10 +17,10 @@ namespace mail {
 /// with another payload -> FAILED_PRECONDITION; the relay refusing -> FAILED_PRECONDITION,
 /// unreachable or still sending the same key -> UNAVAILABLE, busy -> RESOURCE_EXHAUSTED, its
 /// deadline -> DEADLINE_EXCEEDED.
-core::Task<std::string> send_mail(const Composer* composer, core::smtp::Client* client,
-                                  IdempotencyTable* keys, core::Duration timeout, core::grpc::Call call);
+core::Task<std::string> send_mail(const Mailer& mailer, core::grpc::Call call);
 
-/// Reads MAIL_GRPC_PORT (default 50002) and serves SendMail on every worker.
-void register_grpc(core::service::App& app, const Settings& settings);
+/// Serves SendMail on `port` (MAIL_GRPC_PORT) on this worker, drained with it.
+void serve_grpc(core::Worker& worker, std::shared_ptr<const Mailer> mailer, int port,
+                const core::config::ServerLimits& limits);
 
 }  // namespace mail

@@ -1,16 +1,14 @@
 #include "services/mail/handlers.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <ctime>
-#include <optional>
-#include <random>
 
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/runtime/thread_pool.hpp"
 #include "core/smtp/error.hpp"
+#include "core/runtime/capture.hpp"
 
 namespace mail {
 
@@ -73,14 +71,6 @@ Response send_failure(const std::exception_ptr& error) {
 
 namespace {
 
-std::string random_token() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string t(24, '0');
-  for (auto& c : t) c = hex[rng() & 0xf];
-  return t;
-}
-
 Response accepted(const std::string& to) { return core::http::write_json(202, "sent to " + to); }
 
 Response replayed(const std::string& to) {
@@ -93,76 +83,40 @@ Response replayed(const std::string& to) {
   return r;
 }
 
-Response still_sending() {
-  return core::http::unavailable_json("a request with this Idempotency-Key is still being sent");
-}
-
-/// Hands the envelope to the relay within `timeout`: nothing when it took the mail, else the
-/// failure's answer.
-core::Task<std::optional<Response>> deliver(core::smtp::Client* client,
-                                            core::smtp::Envelope envelope, core::Duration timeout) {
-  std::exception_ptr error;
-  try {
-    co_await core::with_timeout(client->send(std::move(envelope)), timeout);
-  } catch (const core::Cancelled&) {
-    throw;
-  } catch (...) {
-    error = std::current_exception();
+Response answer(Outcome outcome, const std::string& to) {
+  switch (outcome) {
+    case Outcome::sent:
+      return accepted(to);
+    case Outcome::replayed:
+      return replayed(to);
+    case Outcome::key_mismatch:
+      return core::http::error_json(422, "Idempotency-Key was already used with a different payload");
+    case Outcome::still_sending:
+      break;
   }
-  if (error) co_return send_failure(error);
-  co_return std::nullopt;
+  return core::http::unavailable_json("a request with this Idempotency-Key is still being sent");
 }
 
 }  // namespace
 
-core::Task<Response> send(const Composer* composer, core::smtp::Client* client,
-                          IdempotencyTable* keys, core::Duration timeout, core::http::Context& ctx) {
-  const auto start = std::chrono::steady_clock::now();
+core::Task<Response> send(const Mailer& mailer, core::http::Context& ctx) {
   auto body = core::http::read_json(ctx.request);
   if (!body) co_return core::http::error_json(400, body.error().message);
   auto payload = wire::contracts::parse_mail(body.value());
   if (!payload) co_return core::http::error_json(400, payload.error().message);
   auto key = parse_idempotency_key(ctx.request.header("Idempotency-Key"));
   if (!key) co_return core::http::error_json(400, key.error().message);
-  auto envelope = composer->compose(payload.value(), std::time(nullptr), random_token());
+  auto envelope = mailer.composer->compose(payload.value(), std::time(nullptr), message_token());
   if (!envelope) co_return core::http::error_json(envelope.error().code ? envelope.error().code : 400, envelope.error().message);
 
-  if (key->empty() || keys == nullptr) {
-    auto failure = co_await deliver(client, std::move(envelope).value(), timeout);
-    co_return failure ? std::move(*failure) : accepted(payload->to);
-  }
-  IdempotencyTable::Claim claim =
-      co_await claim_or_wait(keys, std::move(key).value(), fingerprint(payload.value()), timeout);
-  switch (claim.verdict) {
-    case IdempotencyTable::Verdict::mismatch:
-      co_return core::http::error_json(
-          422, "Idempotency-Key was already used with a different payload");
-    case IdempotencyTable::Verdict::replay:
-      co_return replayed(payload->to);
-    case IdempotencyTable::Verdict::in_flight:
-      co_return still_sending();
-    case IdempotencyTable::Verdict::send:
-      break;
-  }
-  // One deadline for the whole request: what waiting used is not given to the send again.
-  auto used = std::chrono::duration_cast<core::Duration>(std::chrono::steady_clock::now() - start);
-  auto failure = co_await deliver(client, std::move(envelope).value(),
-                                  std::max(timeout - used, core::Duration(1)));
-  if (failure) co_return std::move(*failure);  // the lease forgets the key: a retry sends
-  claim.lease.sent();
-  co_return accepted(payload->to);
+  auto sent = co_await core::capture(deliver_once(mailer, std::move(key).value(), fingerprint(payload.value()),
+                                                    std::move(envelope).value()));
+  if (sent.error) co_return send_failure(sent.error);
+  co_return answer(*sent.value, payload->to);
 }
 
-void register_routes(core::service::App& app, const Settings& settings) {
-  auto composer = std::make_shared<const Composer>(settings.policy);  // templates load once
-  auto keys = std::make_shared<IdempotencyTable>(settings.idempotency);  // one for all workers
-  app.on_worker([composer, keys, settings](core::Worker&, core::http::Router& router) {
-    auto client = std::make_shared<core::smtp::Client>(settings.smtp);
-    router.add("POST", "/send",
-               [composer, client, keys, timeout = settings.timeout](core::http::Context& c) {
-                 return send(composer.get(), client.get(), keys.get(), timeout, c);
-               });
-  });
+void add_routes(core::http::Router& router, std::shared_ptr<const Mailer> mailer) {
+  router.add("POST", "/send", [mailer](core::http::Context& c) { return send(*mailer, c); });
 }
 
 }  // namespace mail

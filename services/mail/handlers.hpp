@@ -6,6 +6,7 @@
 #include "core/smtp/client.hpp"
 #include "services/mail/composer.hpp"
 #include "services/mail/idempotency.hpp"
+#include "services/mail/sending.hpp"
 
 namespace mail {
 
@@ -24,12 +25,11 @@ Settings read_settings(core::service::App& app);
 /// (deadline), 502 with the relay's reply (a 5xx: sending again will not help).
 core::http::Response send_failure(const std::exception_ptr& error);
 
-/// POST /send. `keys` is the process's Idempotency-Key table (shared by every worker);
-/// `timeout` bounds the whole request: waiting for a send of the same key, then its own send.
-core::Task<core::http::Response> send(const Composer* composer, core::smtp::Client* client,
-                                      IdempotencyTable* keys, core::Duration timeout,
-                                      core::http::Context& ctx);
+/// POST /send through `mailer` (its timeout bounds the whole request: waiting for a send of
+/// the same Idempotency-Key, then its own send).
+core::Task<core::http::Response> send(const Mailer& mailer, core::http::Context& ctx);
 
-void register_routes(core::service::App& app, const Settings& settings);
+/// Adds POST /send to a worker's router.
+void add_routes(core::http::Router& router, std::shared_ptr<const Mailer> mailer);
 
 }  // namespace mail

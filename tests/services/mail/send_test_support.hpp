@@ -3,6 +3,7 @@
 // memory, a Client made on the test's own loop.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,14 @@ inline bool replayed(const Response& r) {
   return h != nullptr && *h == "true";
 }
 
+/// A Mailer over objects the test owns (non-owning pointers).
+inline mail::Mailer mailer_of(const mail::Composer* composer, core::smtp::Client* client,
+                              mail::IdempotencyTable* keys, core::Duration timeout) {
+  return mail::Mailer{std::shared_ptr<const mail::Composer>(std::shared_ptr<void>(), composer),
+                      std::shared_ptr<mail::IdempotencyTable>(std::shared_ptr<void>(), keys),
+                      std::shared_ptr<core::smtp::Client>(std::shared_ptr<void>(), client), timeout};
+}
+
 /// Posts each request in turn (each awaited before the next) through one Client.
 inline core::Task<std::vector<Response>> post_in_turn(const mail::Composer* composer,
                                                      core::smtp::SmtpOptions options,
@@ -53,7 +62,7 @@ inline core::Task<std::vector<Response>> post_in_turn(const mail::Composer* comp
   core::smtp::Client client(std::move(options));
   std::vector<Response> out;
   for (auto& ctx : requests) {
-    out.push_back(co_await mail::send(composer, &client, keys, timeout, ctx));
+    out.push_back(co_await mail::send(mailer_of(composer, &client, keys, timeout), ctx));
   }
   *sent = client.sent();
   co_return out;
@@ -62,7 +71,7 @@ inline core::Task<std::vector<Response>> post_in_turn(const mail::Composer* comp
 inline core::Task<void> post_into(const mail::Composer* composer, core::smtp::Client* client,
                                   mail::IdempotencyTable* keys, core::Duration timeout,
                                   core::http::Context ctx, Response* out, int* pending) {
-  *out = co_await mail::send(composer, client, keys, timeout, ctx);
+  *out = co_await mail::send(mailer_of(composer, client, keys, timeout), ctx);
   --*pending;
 }
 
