@@ -38,6 +38,7 @@ ServerLimits read_server_limits(Env& env) {
   l.max_in_flight = static_cast<std::size_t>(
       env.integer("MAX_IN_FLIGHT", static_cast<int>(l.max_in_flight), 0, 1000000));
   l.internal_token = env.str("INTERNAL_TOKEN", "");
+  l.downstream_token = env.str("DOWNSTREAM_TOKEN", l.internal_token);
   return l;
 }
 

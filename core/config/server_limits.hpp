@@ -28,6 +28,10 @@ struct ServerLimits {
   std::vector<std::string> trusted_proxies;  // TRUSTED_PROXIES: addresses or networks (CIDR)
   std::size_t max_in_flight = 1024;         // MAX_IN_FLIGHT per worker; 0 = no cap
   std::string internal_token;               // INTERNAL_TOKEN; empty = not required
+  /// DOWNSTREAM_TOKEN, default INTERNAL_TOKEN: sent as "Authorization: Bearer" to the services
+  /// this one calls. Apart from INTERNAL_TOKEN so that a public service (the broker) can send
+  /// a token without requiring one from its own clients.
+  std::string downstream_token;
 
   /// `workers`, or the number of cores when it is 0 (at least 1).
   int worker_count() const noexcept;

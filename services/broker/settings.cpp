@@ -26,7 +26,7 @@ Settings read_settings(core::service::App& app) {
     env.fail("RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
              core::config::redact_url(s.rabbit_url) + "\"");
   }
-  s.internal_token = app.limits().internal_token;
+  s.internal_token = app.limits().downstream_token;
   s.timeout = app.limits().downstream_timeout;
   // The listener declares the same queues with it: both must agree or RabbitMQ refuses one.
   s.delivery_limit =

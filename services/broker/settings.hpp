@@ -18,7 +18,7 @@ struct Settings {
   int rpc_port = 5001;
   std::string rpc_codec;      // LOGGER_RPC_CODEC gob|json
   std::string rabbit_url;     // RABBIT_URL
-  std::string internal_token; // INTERNAL_TOKEN, sent to auth/logger/mail
+  std::string internal_token; // DOWNSTREAM_TOKEN (default INTERNAL_TOKEN), sent to auth/logger/mail
   core::Duration timeout;     // DOWNSTREAM_TIMEOUT
   int delivery_limit = 5;     // AMQP_DELIVERY_LIMIT: the quorum queues' x-delivery-limit
 };

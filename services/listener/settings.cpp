@@ -42,7 +42,7 @@ Settings read_settings(core::service::App& app) {
   }
   s.logger_url = http_url(env, "LOGGER_URL", "http://127.0.0.1:8083");
   s.mail_url = http_url(env, "MAIL_URL", "http://127.0.0.1:8084");
-  s.internal_token = app.limits().internal_token;
+  s.internal_token = app.limits().downstream_token;
   s.timeout = app.limits().downstream_timeout;
   s.prefetch = static_cast<std::uint16_t>(env.integer("LISTENER_PREFETCH", 64, 1, 65535));
   s.concurrency = static_cast<std::size_t>(env.integer("LISTENER_CONCURRENCY", 0, 0, 65535));

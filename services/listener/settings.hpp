@@ -12,7 +12,7 @@ struct Settings {
   std::string rabbit_url;      // RABBIT_URL
   std::string logger_url;      // LOGGER_URL, without a trailing slash
   std::string mail_url;        // MAIL_URL, without a trailing slash
-  std::string internal_token;  // INTERNAL_TOKEN, sent to the logger and the mail service
+  std::string internal_token;  // DOWNSTREAM_TOKEN (default INTERNAL_TOKEN), sent to the logger and mail
   core::Duration timeout;      // DOWNSTREAM_TIMEOUT: one call to the logger or the mail service
   std::uint16_t prefetch = 64;  // LISTENER_PREFETCH: unacked deliveries per consumer
   std::size_t concurrency = 0;  // LISTENER_CONCURRENCY: handlers at once per consumer (0: prefetch)

@@ -198,7 +198,7 @@ func TestConfig(t *testing.T) {
 			}
 			for _, e := range c.Env {
 				if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
-					if strings.Contains(strings.ToLower(e.Name), "password") || e.Name == "INTERNAL_TOKEN" {
+					if strings.Contains(strings.ToLower(e.Name), "password") || e.Name == "INTERNAL_TOKEN" || e.Name == "DOWNSTREAM_TOKEN" {
 						t.Errorf("%s %s: %s must come from a Secret", w.kind, w.name, e.Name)
 					}
 					continue

@@ -60,6 +60,16 @@ TEST(ServerLimits, FromEnvironment) {
   EXPECT_EQ(l.cors_origins, (std::vector<std::string>{"http://localhost:8081", "http://x.test"}));
   EXPECT_EQ(l.rate_limit_rps, 100);
   EXPECT_EQ(l.internal_token, "s3cret");
+  EXPECT_EQ(l.downstream_token, "s3cret");  // sends what it requires, unless told otherwise
+}
+
+// The public broker sends a token to the internal services without requiring one itself.
+TEST(ServerLimits, DownstreamTokenIsApartFromTheRequiredOne) {
+  Env env = Env::from_map({{"DOWNSTREAM_TOKEN", "for-others"}});
+  const ServerLimits l = read_server_limits(env);
+  EXPECT_TRUE(env.ok());
+  EXPECT_EQ(l.internal_token, "");
+  EXPECT_EQ(l.downstream_token, "for-others");
 }
 
 TEST(ServerLimits, BadValuesNameTheirVariable) {

@@ -40,7 +40,7 @@ ScopedEnv::Vars none() {
   ScopedEnv::Vars vars;
   for (const char* k : {"PORT", "RABBIT_URL", "LOGGER_URL", "MAIL_URL", "LISTENER_PREFETCH",
                         "LISTENER_CONCURRENCY", "AMQP_DELIVERY_LIMIT", "DOWNSTREAM_TIMEOUT",
-                        "INTERNAL_TOKEN"}) {
+                        "INTERNAL_TOKEN", "DOWNSTREAM_TOKEN"}) {
     vars.emplace_back(k, std::nullopt);
   }
   return vars;
@@ -89,6 +89,15 @@ TEST(ListenerSettings, FromTheEnvironment) {
   EXPECT_EQ(s.delivery_limit, 3);
   EXPECT_EQ(s.timeout, std::chrono::milliseconds(750));
   EXPECT_EQ(s.internal_token, "secret");
+}
+
+TEST(ListenerSettings, DownstreamTokenIsSentWithoutBeingRequired) {
+  ScopedEnv env(only({{"DOWNSTREAM_TOKEN", "for-others"}}));
+  core::service::App app("listener", 8085);
+  listener::Settings s = listener::read_settings(app);
+  EXPECT_TRUE(app.env().ok());
+  EXPECT_EQ(s.internal_token, "for-others");
+  EXPECT_EQ(app.limits().internal_token, "");
 }
 
 TEST(ListenerSettings, EachBadVariableIsNamed) {
