@@ -1,7 +1,6 @@
 #include "core/grpc/client_connection.hpp"
 
 #include <fmt/format.h>
-#include <nghttp2/nghttp2.h>
 
 #include "core/log/log.hpp"
 #include "core/net/tcp_connect.hpp"
@@ -29,11 +28,11 @@ bool is_grpc(const std::string* content_type) {
 // What a stream reset by the server (no status received) means to the caller.
 Error reset_error(std::uint32_t code) {
   switch (code) {
-    case NGHTTP2_REFUSED_STREAM:
+    case http2::error_code::refused_stream:
       return Error(StatusCode::unavailable, "stream refused by the server");
-    case NGHTTP2_CANCEL:
+    case http2::error_code::cancel:
       return Error(StatusCode::cancelled, "stream cancelled by the server");
-    case NGHTTP2_ENHANCE_YOUR_CALM:
+    case http2::error_code::enhance_your_calm:
       return Error(StatusCode::resource_exhausted, "stream reset: ENHANCE_YOUR_CALM");
     default:
       return Error(StatusCode::internal, fmt::format("stream reset with HTTP/2 error {}", code));
@@ -197,10 +196,9 @@ void ClientConnection::start(ClientCall& call, const http2::Headers& headers, st
   if (!usable()) {
     throw NetError(UV_ECONNRESET, fmt::format("grpc connection to {} is closing", address_));
   }
-  std::int32_t id = session_.request(headers, std::move(body));
-  if (id <= 0) {
-    throw NetError(UV_ECONNRESET, fmt::format("grpc connection to {}: {}", address_, nghttp2_strerror(id)));
-  }
+  std::string why;
+  std::int32_t id = session_.request(headers, std::move(body), &why);
+  if (id == 0) throw NetError(UV_ECONNRESET, fmt::format("grpc connection to {}: {}", address_, why));
   call.stream_ = id;
   call.started_ms_ = Loop::current().now_ms();
   call.reads_at_send_ = reads_;
@@ -250,7 +248,7 @@ void ClientConnection::cancel(ClientCall& call, bool caller_left) {
   if (it == calls_.end() || it->second != &call) return;
   if (caller_left) calls_.erase(it);  // nobody to tell: the stream's end finds no call
   if (state_ != State::open) return;
-  session_.reset(call.stream_, NGHTTP2_CANCEL);
+  session_.reset(call.stream_, http2::error_code::cancel);
   kick();
   if (!caller_left) return;
   // Not a byte back for a whole deadline: a peer that vanished without closing (the socket

@@ -14,8 +14,9 @@ class ClientSession : public Session {
       : Session(Role::client, events, limits) {}
 
   /// Opens a stream: HEADERS (`headers`, pseudo-headers first), then `body` with END_STREAM.
-  /// Returns the stream id, or a negative nghttp2 error (stream ids exhausted, GOAWAY in).
-  std::int32_t request(const Headers& headers, std::string body);
+  /// Returns the stream id, or 0 when no stream can be opened (GOAWAY in, stream ids spent,
+  /// no memory); `why` then says which.
+  std::int32_t request(const Headers& headers, std::string body, std::string* why = nullptr);
 
   /// False once either side sent GOAWAY: new requests belong on a new connection.
   bool can_request() const noexcept;

@@ -31,6 +31,16 @@ struct Header {
 };
 using Headers = std::vector<Header>;
 
+/// HTTP/2 error codes (RFC 9113 §7) the protocol above tells apart, in RST_STREAM and GOAWAY.
+namespace error_code {
+inline constexpr std::uint32_t no_error = 0x0;
+inline constexpr std::uint32_t protocol_error = 0x1;
+inline constexpr std::uint32_t internal_error = 0x2;
+inline constexpr std::uint32_t refused_stream = 0x7;
+inline constexpr std::uint32_t cancel = 0x8;
+inline constexpr std::uint32_t enhance_your_calm = 0xb;
+}  // namespace error_code
+
 /// The first value of `name` (lower case), or nullptr.
 const std::string* find_header(const Headers& headers, std::string_view name) noexcept;
 
