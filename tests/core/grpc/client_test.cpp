@@ -291,6 +291,45 @@ Task<void> server_gone() {
 
 TEST(GrpcClient, ReconnectsAfterTheServerIsGone) { core::run_sync(server_gone()); }
 
+Task<bool> refused(Client* client) {
+  try {
+    co_await client->call("/test.T/Echo", "x");
+  } catch (const core::NetError&) {
+    co_return true;
+  }
+  co_return false;
+}
+
+Task<void> keep_calling(Client* client, bool* stop) {
+  while (!*stop) {
+    co_await refused(client);
+    co_await core::sleep(Duration(50));
+  }
+}
+
+Task<void> back_off_then_retry() {
+  int port = 0;
+  {
+    Server gone(local());
+    gone.start();
+    port = gone.port();
+  }
+  ClientOptions o = to(port);
+  o.backoff_initial = Duration(2000);
+  o.backoff_max = Duration(2000);
+  Client client(o);
+  EXPECT_TRUE(co_await refused(&client));
+  EXPECT_TRUE(co_await refused(&client));
+  EXPECT_EQ(client.connects(), 1u);  // the second call came within the back-off
+  bool stop = false;
+  core::spawn(keep_calling(&client, &stop));
+  EXPECT_TRUE(co_await test_support::eventually([&] { return client.connects() >= 2u; }, Duration(10000)));
+  stop = true;
+  co_await core::sleep(Duration(100));
+}
+
+TEST(GrpcClient, FailedConnectsBackOff) { core::run_sync(back_off_then_retry()); }
+
 Task<void> goaway_moves_on() {
   Server server(local());
   server.start();
