@@ -51,6 +51,19 @@ Client::~Client() {
   }
 }
 
+Task<void> Client::close() {
+  closed_ = true;
+  auto closed = std::make_exception_ptr(NetError(UV_ECANCELED, "grpc client closed"));
+  std::vector<std::shared_ptr<ClientConnection>> all = std::move(retiring_);
+  retiring_.clear();
+  if (current_) all.push_back(std::move(current_));
+  for (auto& c : all) {
+    c->token()->cancel();
+    c->fail(closed);
+  }
+  for (auto& c : all) co_await c->ended();
+}
+
 std::size_t Client::open_connections() const noexcept {
   std::size_t n = current_ && current_->state() == ClientConnection::State::open;
   for (const auto& c : retiring_) n += c->state() == ClientConnection::State::open;
@@ -58,6 +71,7 @@ std::size_t Client::open_connections() const noexcept {
 }
 
 std::shared_ptr<ClientConnection> Client::connection() {
+  if (closed_) throw NetError(UV_ECANCELED, "grpc client closed");
   std::erase_if(retiring_, [](const auto& c) { return c->state() == ClientConnection::State::broken; });
   if (current_ && (current_->state() == ClientConnection::State::connecting || current_->usable()))
     return current_;

@@ -66,6 +66,11 @@ class Client {
   /// returns the response message. Throws as the file comment says.
   Task<std::string> call(std::string path, std::string request, CallOptions options = {});
 
+  /// Fails the calls in flight (NetError), closes the connections and waits until their
+  /// coroutines are gone: a worker's drain step, while its loop still runs. Calls after it
+  /// fail at once with NetError.
+  Task<void> close();
+
   const ClientOptions& options() const noexcept { return options_; }
   /// Connections open now (0 or 1; 2 while one that got GOAWAY finishes its calls).
   std::size_t open_connections() const noexcept;
@@ -85,6 +90,7 @@ class Client {
   Duration backoff_{0};
   std::uint64_t retry_at_ms_ = 0;
   std::size_t connects_ = 0;
+  bool closed_ = false;
 };
 
 }  // namespace core::grpc

@@ -133,8 +133,28 @@ std::exception_ptr lost(const std::string& address, int code) {
 }
 }  // namespace
 
+namespace {
+// Marks a coroutine of the connection alive; wakes ended() when it is done.
+struct Alive {
+  Alive(bool& flag, WaitList& w) : flag(flag), w(w) { flag = true; }
+  ~Alive() {
+    flag = false;
+    w.notify_all();
+  }
+  Alive(const Alive&) = delete;
+  Alive& operator=(const Alive&) = delete;
+  bool& flag;
+  WaitList& w;
+};
+}  // namespace
+
+Task<void> ClientConnection::ended() {
+  while (reading_ || writing_) co_await ended_.wait_uncancellable();
+}
+
 Task<void> ClientConnection::run(std::shared_ptr<ClientConnection> self, Duration connect_timeout) {
   ClientConnection* c = self.get();
+  Alive alive(c->reading_, c->ended_);
   try {
     c->stream_ = co_await tcp_connect(c->host_, c->port_, connect_timeout);
     c->stream_.set_nodelay(true);
@@ -288,6 +308,7 @@ Task<void> ClientConnection::write_frames(std::shared_ptr<ClientConnection> self
     c->fail(lost(c->address_, UV_ECANCELED));
   }
   c->writing_ = false;
+  c->ended_.notify_all();
 }
 
 }  // namespace core::grpc

@@ -77,6 +77,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection>,
 
   /// Fails every call in flight with `why` and closes.
   void fail(const std::exception_ptr& why);
+  /// Waits until the reader and the writer coroutines have ended (after fail() and a
+  /// cancelled token(), within a turn or two of the loop).
+  Task<void> ended();
 
   State state() const noexcept { return state_; }
   /// Open and able to take new streams.
@@ -118,6 +121,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection>,
   std::unordered_map<std::int32_t, ClientCall*> calls_;
   std::string out_;
   bool writing_ = false;
+  bool reading_ = false;  // run() is alive
+  WaitList ended_;
   std::uint64_t reads_ = 0;  // reads that brought bytes
 };
 

@@ -67,6 +67,7 @@ void register_routes(core::service::App& app, const Settings& settings) {
     auto state = std::make_shared<State>(settings);
     state->amqp.start();  // connects (and reconnects) in the background
     worker.on_drain([state]() { return state->amqp.close(); });
+    worker.on_drain([state]() { return state->grpc.close(); });
     router.add("POST", "/handle", [state](core::http::Context& c) { return handle(state.get(), c); });
     router.add("POST", "/log-grpc", [state](core::http::Context& c) { return log_grpc(state.get(), c); });
   });

@@ -330,6 +330,28 @@ Task<void> back_off_then_retry() {
 
 TEST(GrpcClient, FailedConnectsBackOff) { core::run_sync(back_off_then_retry()); }
 
+Task<void> close_while_calling() {
+  Server server(local());
+  server.start();
+  {
+    Client client(to(server.port()));
+    EXPECT_EQ(co_await client.call("/test.T/Echo", "a"), "echo:a");
+    bool unavailable = false;
+    slow_entered = 0;
+    core::spawn(in_flight_then_cut(&client, &unavailable));
+    EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
+    co_await client.close();  // a worker's drain step: the call in flight fails, nothing lingers
+    EXPECT_TRUE(co_await test_support::eventually([&] { return unavailable; }));
+    EXPECT_EQ(client.open_connections(), 0u);
+    EXPECT_TRUE(co_await refused(&client));  // closed for good
+    EXPECT_EQ(client.connects(), 1u);
+  }
+  co_await server.drain();
+  co_await settle();
+}
+
+TEST(GrpcClient, CloseFailsCallsAndEndsTheConnection) { core::run_sync(close_while_calling()); }
+
 Task<void> goaway_moves_on() {
   Server server(local());
   server.start();
