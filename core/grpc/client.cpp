@@ -18,8 +18,9 @@ Duration jittered(Duration d) {
   return Duration(static_cast<Duration::rep>(static_cast<double>(d.count()) * factor(random)));
 }
 
-Task<std::string> call_on(std::shared_ptr<ClientConnection> c, http2::Headers headers,
-                          std::string request, std::uint64_t deadline_ms, std::size_t max_message,
+// `headers` and `request` belong to the awaiting caller (call_retrying), alive until this ends.
+Task<std::string> call_on(std::shared_ptr<ClientConnection> c, const http2::Headers& call_headers,
+                          const std::string& request, std::uint64_t deadline_ms, std::size_t max_message,
                           std::size_t max_in_flight) {
   co_await c->opened();
   if (c->calls() >= max_in_flight) {
@@ -28,6 +29,7 @@ Task<std::string> call_on(std::shared_ptr<ClientConnection> c, http2::Headers he
   std::uint64_t now = Loop::current().now_ms();
   if (deadline_ms <= now) throw TimeoutError();
   // The time left now, not the whole timeout: connecting took some of it.
+  http2::Headers headers = call_headers;
   headers.push_back({"grpc-timeout", wire::grpc::format_timeout(std::chrono::milliseconds(deadline_ms - now))});
   std::string framed;
   framed.reserve(request.size() + wire::grpc::kPrefixSize);
@@ -43,6 +45,7 @@ Client::Client(ClientOptions options)
     : options_(std::move(options)), authority_(fmt::format("{}:{}", options_.host, options_.port)) {}
 
 Client::~Client() {
+  *self_ = nullptr;
   auto closed = std::make_exception_ptr(NetError(UV_ECANCELED, "grpc client closed"));
   if (current_) retiring_.push_back(std::move(current_));
   for (auto& c : retiring_) {
@@ -123,10 +126,22 @@ Task<std::string> Client::call(std::string path, std::string request, CallOption
   Duration timeout = options.timeout.value_or(options_.call_timeout);
   if (timeout.count() <= 0) throw TimeoutError();
   std::uint64_t deadline_ms = Loop::current().now_ms() + static_cast<std::uint64_t>(timeout.count());
-  http2::Headers headers = headers_for(std::move(path), options);
-  co_return co_await with_timeout(call_on(connection(), std::move(headers), std::move(request),
-                                          deadline_ms, options_.max_message, options_.max_in_flight),
-                                  timeout);
+  co_return co_await with_timeout(
+      call_retrying(self_, headers_for(std::move(path), options), std::move(request), deadline_ms), timeout);
+}
+
+Task<std::string> Client::call_retrying(std::shared_ptr<Client*> client, http2::Headers headers,
+                                        std::string request, std::uint64_t deadline_ms) {
+  for (int attempt = 1;; ++attempt) {
+    Client* self = *client;
+    if (self == nullptr) throw NetError(UV_ECANCELED, "grpc client closed");
+    try {
+      co_return co_await call_on(self->connection(), headers, request, deadline_ms,
+                                 self->options_.max_message, self->options_.max_in_flight);
+    } catch (const StreamRefused&) {
+      if (attempt == 2) throw;
+    }
+  }
 }
 
 }  // namespace core::grpc

@@ -16,7 +16,9 @@
 ///   back-off after a failed connect): core::NetError, at once (no waiting for the server to
 ///   come back: the caller's deadline is for the call, not for the reconnect).
 /// - Reconnect: a connection that broke is replaced on the next call; connect attempts that
-///   keep failing are spaced by an exponential back-off with jitter.
+///   keep failing are spaced by an exponential back-off with jitter. A stream the server
+///   refused unprocessed (REFUSED_STREAM, or left out by its GOAWAY when it drains) is sent
+///   once more, on a connection that takes new streams, within the same deadline.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -82,6 +84,8 @@ class Client {
   /// wait (then NetError).
   std::shared_ptr<ClientConnection> connection();
   http2::Headers headers_for(std::string path, const CallOptions& options) const;
+  static Task<std::string> call_retrying(std::shared_ptr<Client*> client, http2::Headers headers,
+                                         std::string request, std::uint64_t deadline_ms);
 
   ClientOptions options_;
   std::string authority_;
@@ -91,6 +95,8 @@ class Client {
   std::uint64_t retry_at_ms_ = 0;
   std::size_t connects_ = 0;
   bool closed_ = false;
+  /// Points at this client until it is destroyed: a call resuming later checks it first.
+  std::shared_ptr<Client*> self_ = std::make_shared<Client*>(this);
 };
 
 }  // namespace core::grpc

@@ -28,8 +28,6 @@ bool is_grpc(const std::string* content_type) {
 // What a stream reset by the server (no status received) means to the caller.
 Error reset_error(std::uint32_t code) {
   switch (code) {
-    case http2::error_code::refused_stream:
-      return Error(StatusCode::unavailable, "stream refused by the server");
     case http2::error_code::cancel:
       return Error(StatusCode::cancelled, "stream cancelled by the server");
     case http2::error_code::enhance_your_calm:
@@ -109,6 +107,10 @@ void ClientCall::finish_with_status(const http2::Headers& headers) {
 void ClientCall::on_close(std::uint32_t error_code) {
   if (settled_) return;
   settled_ = true;
+  if (error_code == http2::error_code::refused_stream && http_status_ == 0 && !error_) {
+    fail(Resume::next_turn, std::make_exception_ptr(StreamRefused()));
+    return;
+  }
   Error e = error_ ? *error_
             : error_code != 0 ? reset_error(error_code)
                               : Error(StatusCode::internal, "stream ended without a status");

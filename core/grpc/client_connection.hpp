@@ -24,6 +24,12 @@ namespace core::grpc {
 
 class ClientConnection;
 
+/// The server refused the stream before processing it (RST_STREAM REFUSED_STREAM, or a GOAWAY
+/// that left it out): UNAVAILABLE, and safe to send again.
+struct StreamRefused : Error {
+  StreamRefused() : Error(StatusCode::unavailable, "stream refused by the server") {}
+};
+
 /// One call in flight, in the calling coroutine's frame: `co_await call` gives the response
 /// message, or throws Error (a status other than OK) or NetError (the connection broke).
 class ClientCall final : public CallbackAwaiter<std::string> {

@@ -157,6 +157,28 @@ Task<void> many_in_flight() {
 
 TEST(GrpcClient, SixHundredConcurrentCallsOnOneConnection) { core::run_sync(many_in_flight()); }
 
+// A server that takes one stream at a time: the calls sent before its SETTINGS arrived are
+// refused unprocessed (REFUSED_STREAM) and sent again, then wait for a free stream. Every call
+// succeeds either way.
+Task<void> refused_streams_go_again() {
+  ServerOptions o = local();
+  o.connection.limits.max_concurrent_streams = 1;
+  Server server(o);
+  server.start();
+  {
+    Client client(to(server.port()));
+    int ok = 0;
+    for (int i = 0; i < 20; ++i) core::spawn(one_call(&client, i, &ok));
+    EXPECT_TRUE(co_await test_support::eventually([&] { return ok == 20; }));
+    EXPECT_EQ(ok, 20);
+    EXPECT_EQ(client.connects(), 1u);
+  }
+  co_await server.drain();
+  co_await settle();
+}
+
+TEST(GrpcClient, RefusedStreamsAreSentAgain) { core::run_sync(refused_streams_go_again()); }
+
 Task<void> error_statuses() {
   Server server(local(0, "s3cret"));
   server.start();
