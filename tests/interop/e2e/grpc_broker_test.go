@@ -118,6 +118,21 @@ func TestBrokerLogsThroughGoGRPCLogger(t *testing.T) {
 		}
 	}
 
+	// With INTERNAL_TOKEN set (the broker then asks for it too), the broker's calls carry it
+	// as bearer metadata.
+	tokenBroker := startBroker(t, "LOGGER_GRPC_ADDR="+addr, "INTERNAL_TOKEN=e2e-grpc-token")
+	r = send(t, client, http.MethodPost, tokenBroker+"/log-grpc",
+		map[string]any{"action": "log", "log": map[string]string{"name": name + "-token", "data": "t"}},
+		map[string]string{"Authorization": "Bearer e2e-grpc-token"})
+	expect(t, "POST /log-grpc with INTERNAL_TOKEN", r, 202, "logged")
+	all := goLogger.Metadata()
+	if auth := all[len(all)-1].Get("authorization"); len(auth) != 1 || auth[0] != "Bearer e2e-grpc-token" {
+		t.Errorf("authorization metadata %q, want [\"Bearer e2e-grpc-token\"]", auth)
+	}
+	if auth := all[0].Get("authorization"); len(auth) != 0 {
+		t.Errorf("authorization metadata %q without INTERNAL_TOKEN, want none", auth)
+	}
+
 	// The Go logger's insert fails: a plain error is UNKNOWN (502), its store down is
 	// UNAVAILABLE (503), its own deadline DEADLINE_EXCEEDED (504).
 	failures := []struct {
