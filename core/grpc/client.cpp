@@ -20,8 +20,8 @@ Duration jittered(Duration d) {
 
 // `headers` and `request` belong to the awaiting caller (call_retrying), alive until this ends.
 Task<std::string> call_on(std::shared_ptr<ClientConnection> c, const http2::Headers& call_headers,
-                          const std::string& request, std::uint64_t deadline_ms, std::size_t max_message,
-                          std::size_t max_in_flight) {
+                          const std::string& request, std::uint64_t started_ms, std::uint64_t deadline_ms,
+                          std::size_t max_message, std::size_t max_in_flight) {
   co_await c->opened();
   if (c->calls() >= max_in_flight) {
     throw NetError(UV_EBUSY, fmt::format("grpc: {} calls in flight to {}", c->calls(), c->address()));
@@ -35,7 +35,7 @@ Task<std::string> call_on(std::shared_ptr<ClientConnection> c, const http2::Head
   framed.reserve(request.size() + wire::grpc::kPrefixSize);
   wire::grpc::append_message(framed, request);
   ClientCall call(c.get(), max_message);
-  c->start(call, headers, std::move(framed));
+  c->start(call, headers, std::move(framed), started_ms);
   co_return co_await call;
 }
 
@@ -126,17 +126,19 @@ Task<std::string> Client::call(std::string path, std::string request, CallOption
   Duration timeout = options.timeout.value_or(options_.call_timeout);
   if (timeout.count() <= 0) throw TimeoutError();
   std::uint64_t deadline_ms = Loop::current().now_ms() + static_cast<std::uint64_t>(timeout.count());
-  co_return co_await with_timeout(
-      call_retrying(self_, headers_for(std::move(path), options), std::move(request), deadline_ms), timeout);
+  co_return co_await with_timeout(call_retrying(self_, headers_for(std::move(path), options),
+                                                std::move(request), Loop::current().now_ms(), deadline_ms),
+                                  timeout);
 }
 
 Task<std::string> Client::call_retrying(std::shared_ptr<Client*> client, http2::Headers headers,
-                                        std::string request, std::uint64_t deadline_ms) {
+                                        std::string request, std::uint64_t started_ms,
+                                        std::uint64_t deadline_ms) {
   for (int attempt = 1;; ++attempt) {
     Client* self = *client;
     if (self == nullptr) throw NetError(UV_ECANCELED, "grpc client closed");
     try {
-      co_return co_await call_on(self->connection(), headers, request, deadline_ms,
+      co_return co_await call_on(self->connection(), headers, request, started_ms, deadline_ms,
                                  self->options_.max_message, self->options_.max_in_flight);
     } catch (const StreamRefused&) {
       if (attempt == 2) throw;

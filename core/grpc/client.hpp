@@ -85,7 +85,8 @@ class Client {
   std::shared_ptr<ClientConnection> connection();
   http2::Headers headers_for(std::string path, const CallOptions& options) const;
   static Task<std::string> call_retrying(std::shared_ptr<Client*> client, http2::Headers headers,
-                                         std::string request, std::uint64_t deadline_ms);
+                                         std::string request, std::uint64_t started_ms,
+                                         std::uint64_t deadline_ms);
 
   ClientOptions options_;
   std::string authority_;

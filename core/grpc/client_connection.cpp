@@ -214,7 +214,8 @@ Task<void> ClientConnection::opened() {
   if (state_ == State::broken) std::rethrow_exception(lost(address_, UV_ECONNRESET));
 }
 
-void ClientConnection::start(ClientCall& call, const http2::Headers& headers, std::string body) {
+void ClientConnection::start(ClientCall& call, const http2::Headers& headers, std::string body,
+                             std::uint64_t started_ms) {
   if (!usable()) {
     throw NetError(UV_ECONNRESET, fmt::format("grpc connection to {} is closing", address_));
   }
@@ -222,7 +223,7 @@ void ClientConnection::start(ClientCall& call, const http2::Headers& headers, st
   std::int32_t id = session_.request(headers, std::move(body), &why);
   if (id == 0) throw NetError(UV_ECONNRESET, fmt::format("grpc connection to {}: {}", address_, why));
   call.stream_ = id;
-  call.started_ms_ = Loop::current().now_ms();
+  call.started_ms_ = started_ms;
   call.reads_at_send_ = reads_;
   calls_[id] = &call;
   kick();

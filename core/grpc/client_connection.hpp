@@ -77,9 +77,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection>,
   /// Waits until connected (or failed: rethrows the connect error as NetError).
   Task<void> opened();
 
-  /// Starts `call` on a new stream; NetError when this connection takes no new streams
-  /// (GOAWAY, broken).
-  void start(ClientCall& call, const http2::Headers& headers, std::string body);
+  /// Starts `call` (begun at loop time `started_ms`) on a new stream; NetError when this
+  /// connection takes no new streams (GOAWAY, broken).
+  void start(ClientCall& call, const http2::Headers& headers, std::string body, std::uint64_t started_ms);
 
   /// Fails every call in flight with `why` and closes.
   void fail(const std::exception_ptr& why);

@@ -8,6 +8,7 @@
 
 #include "core/grpc/client.hpp"
 #include "core/grpc/server.hpp"
+#include "core/net/tcp_listener.hpp"
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
@@ -373,6 +374,40 @@ Task<void> close_while_calling() {
 }
 
 TEST(GrpcClient, CloseFailsCallsAndEndsTheConnection) { core::run_sync(close_while_calling()); }
+
+// A peer that accepts and never sends a byte (not even SETTINGS): the call times out, and a
+// whole call_timeout of silence breaks the connection, so the next call connects afresh.
+Task<void> silent_peer() {
+  std::vector<core::TcpStream> held;
+  core::TcpListener hole;
+  hole.listen("127.0.0.1", 0, false, [&](core::TcpStream s) { held.push_back(std::move(s)); });
+  {
+    ClientOptions o = to(hole.port());
+    o.call_timeout = Duration(300);
+    Client client(o);
+    bool timed_out = false;
+    try {
+      co_await client.call("/test.T/Echo", "x");
+    } catch (const core::TimeoutError&) {
+      timed_out = true;
+    }
+    EXPECT_TRUE(timed_out);
+    EXPECT_EQ(client.open_connections(), 0u);  // given up on
+    timed_out = false;
+    try {
+      co_await client.call("/test.T/Echo", "y");
+    } catch (const core::TimeoutError&) {
+      timed_out = true;
+    }
+    EXPECT_TRUE(timed_out);
+    EXPECT_EQ(client.connects(), 2u);
+    EXPECT_EQ(held.size(), 2u);
+  }
+  hole.close();
+  co_await settle();
+}
+
+TEST(GrpcClient, SilentPeerIsGivenUp) { core::run_sync(silent_peer()); }
 
 Task<void> goaway_moves_on() {
   Server server(local());
