@@ -4,26 +4,23 @@
 
 namespace core::grpc {
 
-Server::Server(ServerOptions options)
-    : options_(std::move(options)),
-      config_(std::make_shared<const ConnectionConfig>(options_.connection)),
-      connections_(options_.max_connections) {}
+namespace {
+TcpServerOptions tcp_options(const ServerOptions& o) {
+  return TcpServerOptions{o.host, o.port, o.reuse_port, o.max_connections};
+}
+}  // namespace
 
-// Then connections_ cuts and detaches the connections left.
-Server::~Server() { listener_.close(); }
+Server::Server(ServerOptions options)
+    : config_(std::make_shared<const ConnectionConfig>(std::move(options.connection))),
+      tcp_(tcp_options(options), nullptr) {}
 
 void Server::start() {
-  listener_.listen(options_.host, options_.port, options_.reuse_port,
-                   [this](TcpStream stream) { accept(std::move(stream)); });
+  tcp_.start([this](TcpStream stream) { serve(std::move(stream)); });
 }
 
-void Server::accept(TcpStream stream) {
-  if (!connections_.accepting()) {
-    stream.reset();
-    return;
-  }
+void Server::serve(TcpStream stream) {
   auto conn = std::make_unique<ServerConnection>(std::move(stream), config_);
-  connections_.add(*conn);
+  tcp_.connections().add(*conn);
   CancelToken* read_token = conn->read_token();
   spawn(ServerConnection::serve(std::move(conn)), read_token, "grpc connection");
 }
@@ -32,9 +29,6 @@ namespace {
 void begin_drain(ConnectionSet::Member& m) { static_cast<ServerConnection&>(m).begin_drain(); }
 }  // namespace
 
-Task<void> Server::drain() {
-  listener_.close();
-  co_await connections_.drain(&begin_drain);
-}
+Task<void> Server::drain() { co_await tcp_.drain(&begin_drain); }
 
 }  // namespace core::grpc

@@ -7,8 +7,7 @@
 #include <string>
 
 #include "core/grpc/server_connection.hpp"
-#include "core/net/connection_set.hpp"
-#include "core/net/tcp_listener.hpp"
+#include "core/net/tcp_server.hpp"
 
 namespace core::grpc {
 
@@ -23,26 +22,23 @@ struct ServerOptions {
 class Server {
  public:
   explicit Server(ServerOptions options);
-  ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   /// Binds and starts accepting on the calling loop.
   void start();
-  int port() const noexcept { return listener_.port(); }
-  std::size_t connections() const noexcept { return connections_.size(); }
+  int port() const noexcept { return tcp_.port(); }
+  std::size_t connections() const noexcept { return tcp_.connections().size(); }
 
   /// Stops accepting; every connection gets GOAWAY and closes once its open streams are
   /// answered. Run it under a deadline (cancelled, it cuts what is left).
   Task<void> drain();
 
  private:
-  void accept(TcpStream stream);
+  void serve(TcpStream stream);
 
-  ServerOptions options_;
   std::shared_ptr<const ConnectionConfig> config_;
-  TcpListener listener_;
-  ConnectionSet connections_;
+  TcpServer tcp_;
 };
 
 }  // namespace core::grpc

@@ -2,6 +2,8 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include "core/http2/nghttp2_glue.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -16,17 +18,16 @@ const std::string* find_header(const Headers& headers, std::string_view name) no
 
 namespace {
 
-ServerSession* self(void* user_data) { return static_cast<ServerSession*>(user_data); }
+Session* self(void* user_data) { return static_cast<Session*>(user_data); }
 
 int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
-  if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST)
-    self(user_data)->incoming()[frame->hd.stream_id];
+  if (frame->hd.type == NGHTTP2_HEADERS) self(user_data)->incoming()[frame->hd.stream_id];
   return 0;
 }
 
 int on_header(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name, size_t namelen,
               const uint8_t* value, size_t valuelen, uint8_t, void* user_data) {
-  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
   auto* s = self(user_data);
   auto it = s->incoming().find(frame->hd.stream_id);
   if (it == s->incoming().end()) return 0;
@@ -45,16 +46,27 @@ int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user_data)
   std::int32_t id = frame->hd.stream_id;
   bool end = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
   switch (frame->hd.type) {
-    case NGHTTP2_HEADERS:
-      if (frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
-        auto it = s->incoming().find(id);
-        if (it == s->incoming().end()) return 0;
-        Headers headers = std::move(it->second.headers);
-        s->incoming().erase(it);
-        s->events()->on_request(id, std::move(headers));
+    case NGHTTP2_HEADERS: {
+      auto it = s->incoming().find(id);
+      if (it == s->incoming().end()) return 0;
+      Headers headers = std::move(it->second.headers);
+      s->incoming().erase(it);
+      switch (frame->headers.cat) {
+        case NGHTTP2_HCAT_REQUEST:
+          s->events()->on_request(id, std::move(headers));
+          break;
+        case NGHTTP2_HCAT_RESPONSE:
+          s->events()->on_response(id, std::move(headers));
+          break;
+        case NGHTTP2_HCAT_HEADERS:
+          if (end) s->events()->on_trailers(id, std::move(headers));
+          break;  // a non-final (1xx) block or request trailers: nothing the protocol uses
+        default:
+          break;
       }
       if (end) s->events()->on_end(id);
       break;
+    }
     case NGHTTP2_DATA:
       if (end) s->events()->on_end(id);
       break;
@@ -89,6 +101,10 @@ int on_stream_close(nghttp2_session*, int32_t stream_id, uint32_t error_code, vo
   return 0;
 }
 
+}  // namespace
+
+namespace detail {
+
 std::vector<nghttp2_nv> to_nv(const Headers& headers) {
   std::vector<nghttp2_nv> nv;
   nv.reserve(headers.size());
@@ -100,7 +116,7 @@ std::vector<nghttp2_nv> to_nv(const Headers& headers) {
   return nv;
 }
 
-ssize_t read_body(nghttp2_session* session, int32_t stream_id, uint8_t* buf, size_t length,
+static ssize_t read_body(nghttp2_session* session, int32_t stream_id, uint8_t* buf, size_t length,
                   uint32_t* data_flags, nghttp2_data_source*, void* user_data) {
   auto* s = self(user_data);
   auto it = s->outgoing().find(stream_id);
@@ -120,6 +136,16 @@ ssize_t read_body(nghttp2_session* session, int32_t stream_id, uint8_t* buf, siz
   return static_cast<ssize_t>(n);
 }
 
+nghttp2_data_provider body_provider() {
+  nghttp2_data_provider provider{};
+  provider.read_callback = read_body;
+  return provider;
+}
+
+}  // namespace detail
+
+namespace {
+
 struct Callbacks {
   Callbacks() {
     if (nghttp2_session_callbacks_new(&cbs) != 0) throw std::bad_alloc();
@@ -136,26 +162,30 @@ struct Callbacks {
 
 }  // namespace
 
-ServerSession::ServerSession(StreamEvents* events, const SessionLimits& limits)
+Session::Session(Role role, StreamEvents* events, const SessionLimits& limits)
     : events_(events), limits_(limits) {
   static const Callbacks callbacks;  // immutable once built; nghttp2 copies it per session
-  int rc = nghttp2_session_server_new(&session_, callbacks.cbs, this);
+  int rc = role == Role::server ? nghttp2_session_server_new(&session_, callbacks.cbs, this)
+                                : nghttp2_session_client_new(&session_, callbacks.cbs, this);
   if (rc != 0) throw std::runtime_error(std::string("nghttp2: ") + nghttp2_strerror(rc));
+  // A server caps the streams its client opens; a client refuses pushes (gRPC never pushes).
   const nghttp2_settings_entry settings[] = {
-      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits_.max_concurrent_streams},
+      role == Role::server
+          ? nghttp2_settings_entry{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits_.max_concurrent_streams}
+          : nghttp2_settings_entry{NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, limits_.max_header_list},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, limits_.initial_window},
   };
   nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
 }
 
-ServerSession::~ServerSession() {
+Session::~Session() {
   // on_stream_close runs for streams still open: the protocol above must not be reached.
   events_ = nullptr;
   nghttp2_session_del(session_);
 }
 
-bool ServerSession::receive(std::string_view data) {
+bool Session::receive(std::string_view data) {
   ssize_t rc = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data.data()),
                                         data.size());
   if (rc >= 0) return true;
@@ -165,7 +195,7 @@ bool ServerSession::receive(std::string_view data) {
   return false;
 }
 
-void ServerSession::produce(std::string& out, std::size_t max) {
+void Session::produce(std::string& out, std::size_t max) {
   while (out.size() < max) {
     const uint8_t* data = nullptr;
     ssize_t n = nghttp2_session_mem_send(session_, &data);
@@ -174,34 +204,33 @@ void ServerSession::produce(std::string& out, std::size_t max) {
   }
 }
 
-bool ServerSession::want_read() const noexcept { return nghttp2_session_want_read(session_) != 0; }
-bool ServerSession::want_write() const noexcept { return nghttp2_session_want_write(session_) != 0; }
+bool Session::want_read() const noexcept { return nghttp2_session_want_read(session_) != 0; }
+bool Session::want_write() const noexcept { return nghttp2_session_want_write(session_) != 0; }
 
 void ServerSession::respond(std::int32_t stream, const Headers& headers, std::string body,
                             const Headers& trailers) {
-  auto nv = to_nv(headers);
+  auto nv = detail::to_nv(headers);
   auto& o = outgoing_[stream];
   o.body = std::move(body);
   o.sent = 0;
   o.trailers = trailers;
-  nghttp2_data_provider provider{};
-  provider.read_callback = read_body;
+  nghttp2_data_provider provider = detail::body_provider();
   if (nghttp2_submit_response(session_, stream, nv.data(), nv.size(), &provider) != 0)
     outgoing_.erase(stream);
 }
 
 void ServerSession::respond_headers_only(std::int32_t stream, const Headers& headers,
                                          bool stop_request) {
-  auto nv = to_nv(headers);
+  auto nv = detail::to_nv(headers);
   if (nghttp2_submit_response(session_, stream, nv.data(), nv.size(), nullptr) == 0 && stop_request)
     stop_after_response_.insert(stream);
 }
 
-void ServerSession::reset(std::int32_t stream, std::uint32_t error_code) {
+void Session::reset(std::int32_t stream, std::uint32_t error_code) {
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, error_code);
 }
 
-void ServerSession::goaway() {
+void Session::goaway() {
   nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
                         NGHTTP2_NO_ERROR, nullptr, 0);
 }

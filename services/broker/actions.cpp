@@ -3,6 +3,7 @@
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "wire/json/envelope.hpp"
+#include "wire/proto/messages.hpp"
 
 namespace broker {
 
@@ -82,6 +83,29 @@ core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPaylo
     error = std::current_exception();
   }
   co_return failed_call(&s->logger, error);
+}
+
+core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayload p, std::string request_id) {
+  if (!s->logger_grpc.breaker.allow()) co_return failure_response("logger", Failure::unavailable);
+  core::grpc::CallOptions options;  // the deadline: DOWNSTREAM_TIMEOUT (the client's default)
+  options.metadata.push_back({"x-request-id", std::move(request_id)});
+  wire::proto::LogRequest request{{std::move(p.name), std::move(p.data)}, true};
+  std::exception_ptr error;
+  try {
+    std::string reply = co_await s->grpc.call("/logs.LogService/WriteLog", wire::proto::encode(request),
+                                              std::move(options));
+    s->logger_grpc.breaker.success();
+    if (auto response = wire::proto::decode_log_response(reply); !response) {
+      core::log::warn("logger gRPC reply: {}", response.error().message);
+      co_return failure_response("logger", Failure::bad_reply);
+    }
+    co_return core::http::write_json(202, "logged");
+  } catch (const core::Cancelled&) {
+    throw;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return failed_call(&s->logger_grpc, error);
 }
 
 core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayload p, std::string request_id) {

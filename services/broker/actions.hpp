@@ -17,6 +17,9 @@ core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayl
 /// ("Processed payload via RPC:<name>").
 core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPayload p, std::string request_id);
 
+/// log over gRPC -> logs.LogService/WriteLog on the logger's gRPC port: 202 "logged".
+core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayload p, std::string request_id);
+
 /// log over AMQP -> exchange logs_topic, key log.INFO, persistent, with a message_id; 202
 /// "logged via RabbitMQ" only after the broker confirmed the message.
 core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayload p, std::string request_id);

@@ -1,6 +1,7 @@
 #include "services/broker/downstream.hpp"
 
 #include "core/amqp/error.hpp"
+#include "core/grpc/methods.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/net/tcp_stream.hpp"
@@ -36,6 +37,14 @@ Failure classify(const std::exception_ptr& error) {
     return Failure::unavailable;  // a resource alarm: answer at once rather than wait
   } catch (const core::amqp::Nacked&) {
     return Failure::unavailable;
+  } catch (const core::grpc::Error& e) {
+    // The service answered with a status: overload or its own dependency down is "unavailable",
+    // its deadline passing is "timed out"; the rest (a refused message ...) is an error reply.
+    using core::grpc::StatusCode;
+    if (e.code == StatusCode::unavailable || e.code == StatusCode::resource_exhausted)
+      return Failure::unavailable;
+    if (e.code == StatusCode::deadline_exceeded) return Failure::timed_out;
+    return Failure::bad_reply;
   } catch (...) {
     return Failure::bad_reply;  // unroutable, malformed reply, protocol error
   }

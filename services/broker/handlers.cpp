@@ -4,6 +4,7 @@
 
 #include "core/http/json_io.hpp"
 #include "services/broker/actions.hpp"
+#include "wire/json/fields.hpp"
 
 namespace broker {
 
@@ -11,10 +12,6 @@ using wire::contracts::Action;
 using wire::contracts::LogTransport;
 
 namespace {
-
-core::http::Response grpc_not_available() {
-  return core::http::error_json(501, "gRPC transport not available");
-}
 
 core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, LogTransport t, std::string request_id) {
   switch (t) {
@@ -25,9 +22,9 @@ core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, Lo
     case LogTransport::amqp:
       co_return co_await log_via_amqp(s, std::move(p), std::move(request_id));
     case LogTransport::grpc:
-      break;
+      co_return co_await log_via_grpc(s, std::move(p), std::move(request_id));
   }
-  co_return grpc_not_available();
+  co_return core::http::error_json(400, "unknown transport");
 }
 
 }  // namespace
@@ -52,10 +49,16 @@ core::Task<core::http::Response> handle(State* s, core::http::Context& ctx) {
   co_return core::http::error_json(400, "unknown action");
 }
 
-core::Task<core::http::Response> log_grpc(State*, core::http::Context& ctx) {
+// {"action":"log","log":{"name","data"}}, as the page sends it; like the Go broker, only the
+// log object matters.
+core::Task<core::http::Response> log_grpc(State* s, core::http::Context& ctx) {
   auto body = core::http::read_json(ctx.request);
   if (!body) co_return core::http::error_json(400, body.error().message);
-  co_return grpc_not_available();
+  auto obj = wire::json::required_object(body.value(), "log");
+  if (!obj) co_return core::http::error_json(400, obj.error().message);
+  auto p = wire::contracts::parse_log(obj.value(), "log");
+  if (!p) co_return core::http::error_json(400, p.error().message);
+  co_return co_await log_via_grpc(s, std::move(p).value(), ctx.request_id);
 }
 
 void register_routes(core::service::App& app, const Settings& settings) {
@@ -64,6 +67,7 @@ void register_routes(core::service::App& app, const Settings& settings) {
     auto state = std::make_shared<State>(settings);
     state->amqp.start();  // connects (and reconnects) in the background
     worker.on_drain([state]() { return state->amqp.close(); });
+    worker.on_drain([state]() { return state->grpc.close(); });
     router.add("POST", "/handle", [state](core::http::Context& c) { return handle(state.get(), c); });
     router.add("POST", "/log-grpc", [state](core::http::Context& c) { return log_grpc(state.get(), c); });
   });

@@ -11,6 +11,21 @@ std::string trimmed(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }
+
+// host:port from the variable `name` (default `fallback`) into host and port.
+void read_address(core::config::Env& env, const char* name, const char* fallback, std::string& host,
+                  int& port) {
+  std::string addr = env.str(name, fallback);
+  auto colon = addr.rfind(':');
+  int p = 0;
+  if (colon != std::string::npos) p = std::atoi(addr.c_str() + colon + 1);
+  if (colon == std::string::npos || colon == 0 || p <= 0 || p > 65535) {
+    env.fail(std::string(name) + " must be host:port, got \"" + addr + "\"");
+    return;
+  }
+  host = addr.substr(0, colon);
+  port = p;
+}
 }  // namespace
 
 Settings read_settings(core::service::App& app) {
@@ -19,7 +34,8 @@ Settings read_settings(core::service::App& app) {
   s.auth_url = trimmed(env.url("AUTH_URL", "http://127.0.0.1:8082"));
   s.logger_url = trimmed(env.url("LOGGER_URL", "http://127.0.0.1:8083"));
   s.mail_url = trimmed(env.url("MAIL_URL", "http://127.0.0.1:8084"));
-  std::string rpc_addr = env.str("LOGGER_RPC_ADDR", "127.0.0.1:5001");
+  read_address(env, "LOGGER_RPC_ADDR", "127.0.0.1:5001", s.rpc_host, s.rpc_port);
+  read_address(env, "LOGGER_GRPC_ADDR", "127.0.0.1:50001", s.grpc_host, s.grpc_port);
   s.rpc_codec = env.one_of("LOGGER_RPC_CODEC", "gob", {"gob", "json"});
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
   if (!core::amqp::parse_amqp_url(s.rabbit_url)) {
@@ -31,15 +47,6 @@ Settings read_settings(core::service::App& app) {
   // The listener declares the same queues with it: both must agree or RabbitMQ refuses one.
   s.delivery_limit =
       env.integer("AMQP_DELIVERY_LIMIT", wire::amqp::kDefaultDeliveryLimit, 1, 1000);
-  auto colon = rpc_addr.rfind(':');
-  int port = 0;
-  if (colon != std::string::npos) port = std::atoi(rpc_addr.c_str() + colon + 1);
-  if (colon == std::string::npos || colon == 0 || port <= 0 || port > 65535) {
-    env.fail("LOGGER_RPC_ADDR must be host:port, got \"" + rpc_addr + "\"");
-  } else {
-    s.rpc_host = rpc_addr.substr(0, colon);
-    s.rpc_port = port;
-  }
   return s;
 }
 
@@ -49,6 +56,15 @@ core::rpc::ClientOptions rpc_options(const Settings& s) {
   o.host = s.rpc_host;
   o.port = s.rpc_port;
   o.codec = *wire::rpc::parse_codec(s.rpc_codec);
+  o.call_timeout = s.timeout;
+  return o;
+}
+
+core::grpc::ClientOptions grpc_options(const Settings& s) {
+  core::grpc::ClientOptions o;
+  o.host = s.grpc_host;
+  o.port = s.grpc_port;
+  o.token = s.internal_token;
   o.call_timeout = s.timeout;
   return o;
 }
@@ -65,6 +81,7 @@ core::amqp::ConnectionOptions amqp_options(const Settings& s) {
 State::State(const Settings& s)
     : settings(s),
       rpc(rpc_options(s)),
+      grpc(grpc_options(s)),
       amqp(amqp_options(s)),
       authenticate_url(core::http::HttpUrl::parse(s.auth_url + "/authenticate")),
       log_url(core::http::HttpUrl::parse(s.logger_url + "/log")),

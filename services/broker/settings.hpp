@@ -4,6 +4,7 @@
 
 #include "core/http/client.hpp"
 #include "core/amqp/connection.hpp"
+#include "core/grpc/client.hpp"
 #include "core/rpc/client.hpp"
 #include "core/service/app.hpp"
 #include "services/broker/downstream.hpp"
@@ -17,6 +18,8 @@ struct Settings {
   std::string rpc_host;       // LOGGER_RPC_ADDR host:port
   int rpc_port = 5001;
   std::string rpc_codec;      // LOGGER_RPC_CODEC gob|json
+  std::string grpc_host;      // LOGGER_GRPC_ADDR host:port
+  int grpc_port = 50001;
   std::string rabbit_url;     // RABBIT_URL
   std::string internal_token; // DOWNSTREAM_TOKEN (default INTERNAL_TOKEN), sent to auth/logger/mail
   core::Duration timeout;     // DOWNSTREAM_TIMEOUT
@@ -31,10 +34,13 @@ struct State {
   Settings settings;
   core::http::Client http;
   core::rpc::Client rpc;  // pooled, multiplexed connections to the logger's RPC port
+  core::grpc::Client grpc;  // one multiplexed h2c connection to the logger's gRPC port
   core::amqp::Connection amqp;  // publishes with confirms; declares the shared topology
   Downstream rabbit{"RabbitMQ", core::service::CircuitBreaker()};
   Downstream auth{"auth", core::service::CircuitBreaker()};
   Downstream logger{"logger", core::service::CircuitBreaker()};
+  // Another port of the same service, which can be down on its own: a breaker of its own.
+  Downstream logger_grpc{"logger", core::service::CircuitBreaker()};
   Downstream mail{"mail", core::service::CircuitBreaker()};
   core::http::HttpUrl authenticate_url;
   core::http::HttpUrl log_url;

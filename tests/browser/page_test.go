@@ -40,12 +40,12 @@ var presses = []press{
 	{"test-log-amqp", "logBtn", "amqp",
 		`{"action":"log","log":{"name":"event","data":"Some kind of data"},"transport":"amqp"}`, 202, "logged via RabbitMQ"},
 	{"test-log-grpc", "logBtn", "grpc",
-		`{"action":"log","log":{"name":"event","data":"Some kind of data"},"transport":"grpc"}`, 0, ""},
+		`{"action":"log","log":{"name":"event","data":"Some kind of data"},"transport":"grpc"}`, 202, "logged"},
 	{"test-mail", "mailBtn", "",
 		`{"action":"mail","mail":{"from":"me@example.com","to":"you@there.com","subject":"Test email","message":"Hello world!"}}`,
 		202, "Message sent to you@there.com"},
 	{"test-grpc-log", "logGBtn", "",
-		`{"action":"log","log":{"name":"event","data":"Some kind of gRPC data"}}`, 0, ""},
+		`{"action":"log","log":{"name":"event","data":"Some kind of gRPC data"}}`, 202, "logged"},
 }
 
 // TestEveryButton clicks each button against the running system and checks both panes, the

@@ -31,4 +31,24 @@ StatusCode parse_status(std::string_view text) noexcept {
   return static_cast<StatusCode>(v);
 }
 
+StatusCode status_from_http(int http_status) noexcept {
+  switch (http_status) {
+    case 400:
+      return StatusCode::internal;
+    case 401:
+      return StatusCode::unauthenticated;
+    case 403:
+      return StatusCode::permission_denied;
+    case 404:
+      return StatusCode::unimplemented;
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return StatusCode::unavailable;
+    default:
+      return StatusCode::unknown;
+  }
+}
+
 }  // namespace wire::grpc

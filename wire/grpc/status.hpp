@@ -37,6 +37,11 @@ std::string_view status_name(StatusCode code) noexcept;
 /// a client must treat it).
 StatusCode parse_status(std::string_view text) noexcept;
 
+/// The status a client gives a response whose HTTP status is not 200 (grpc's
+/// doc/http-grpc-status-mapping.md): 400 INTERNAL, 401 UNAUTHENTICATED, 403 PERMISSION_DENIED,
+/// 404 UNIMPLEMENTED, 429/502/503/504 UNAVAILABLE, anything else UNKNOWN.
+StatusCode status_from_http(int http_status) noexcept;
+
 /// wire::Error with a gRPC code.
 inline Error status_error(StatusCode code, std::string message) {
   return Error{static_cast<int>(code), std::move(message)};

@@ -63,6 +63,7 @@ func startBroker(t testing.TB, env ...string) string {
 		"MAIL_URL="+mailURL,
 		"LOGGER_RPC_ADDR="+rpcAddr,
 		"LOGGER_RPC_CODEC=gob",
+		"LOGGER_GRPC_ADDR="+loggerGRPCAddr,
 		"RABBIT_URL="+rabbitURL,
 	)
 	cmd.Env = append(cmd.Env, env...) // later values win

@@ -7,7 +7,7 @@ import (
 
 // Each transport of the broker's log action stores one entry, read back through the logger's
 // GET /logs: rpc (the default, and named), http, and amqp (RabbitMQ, then the listener, then
-// the logger's POST /log).
+// the logger's POST /log), and grpc (logs.LogService/WriteLog).
 func TestLogThroughBroker(t *testing.T) {
 	needSystem(t)
 	cases := []struct {
@@ -19,6 +19,7 @@ func TestLogThroughBroker(t *testing.T) {
 		{"rpc", func(n string) string { return "Processed payload via RPC:" + n }, 10 * time.Second},
 		{"http", func(string) string { return "logged" }, 10 * time.Second},
 		{"amqp", func(string) string { return "logged via RabbitMQ" }, 30 * time.Second},
+		{"grpc", func(string) string { return "logged" }, 10 * time.Second},
 	}
 	for _, c := range cases {
 		label := c.transport

@@ -42,6 +42,7 @@ func TestLoggerStopped(t *testing.T) {
 	transports := []struct{ name, answer string }{
 		{"rpc", "Processed payload via RPC:"},
 		{"http", "logged"},
+		{"grpc", "logged"},
 	}
 	start := stopService(t, "logger")
 
@@ -116,12 +117,13 @@ func blackHole(t testing.TB) string {
 }
 
 // A logger that accepts and never answers: our own broker (DOWNSTREAM_TIMEOUT 1s) answers 504
-// "logger service timed out" instead of waiting, over RPC and over HTTP.
+// "logger service timed out" instead of waiting, over RPC, HTTP and gRPC.
 func TestLoggerHangs(t *testing.T) {
 	needSystem(t)
 	hole := blackHole(t)
-	broker := startBroker(t, "LOGGER_RPC_ADDR="+hole, "LOGGER_URL=http://"+hole, "DOWNSTREAM_TIMEOUT=1s")
-	for _, tr := range []string{"rpc", "http"} {
+	broker := startBroker(t, "LOGGER_RPC_ADDR="+hole, "LOGGER_URL=http://"+hole, "LOGGER_GRPC_ADDR="+hole,
+		"DOWNSTREAM_TIMEOUT=1s")
+	for _, tr := range []string{"rpc", "http", "grpc"} {
 		r := send(t, client, http.MethodPost, broker+"/handle", logPayload(tr, runID("e2e-hang"), "x"), nil)
 		if r.Status != http.StatusGatewayTimeout {
 			t.Errorf("log via %s to a silent logger: %s, want 504", tr, r)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/grpc/methods.hpp"
 #include "core/http/json_io.hpp"
 #include "tests/core/http/http_test_support.hpp"
 
@@ -69,6 +70,22 @@ TEST(BrokerDownstream, FailureAnswersNameTheService) {
   EXPECT_NE(unavailable.body.find("logger service unavailable"), std::string::npos);
   EXPECT_EQ(failure_response("mail", Failure::timed_out).status, 504);
   EXPECT_EQ(failure_response("auth", Failure::bad_reply).status, 502);
+}
+
+// What the logger's gRPC statuses become (docs/grpc.md, "The broker's gRPC route").
+TEST(BrokerDownstream, GrpcStatusesMapToTheSameFailures) {
+  using core::grpc::Error;
+  using core::grpc::StatusCode;
+  auto of = [](StatusCode code) { return classify(std::make_exception_ptr(Error(code, "x"))); };
+  EXPECT_EQ(of(StatusCode::unavailable), Failure::unavailable);
+  EXPECT_EQ(of(StatusCode::resource_exhausted), Failure::unavailable);
+  EXPECT_EQ(of(StatusCode::deadline_exceeded), Failure::timed_out);
+  EXPECT_EQ(of(StatusCode::unknown), Failure::bad_reply);
+  EXPECT_EQ(of(StatusCode::invalid_argument), Failure::bad_reply);
+  EXPECT_EQ(of(StatusCode::unimplemented), Failure::bad_reply);
+  EXPECT_EQ(of(StatusCode::internal), Failure::bad_reply);
+  EXPECT_EQ(classify(std::make_exception_ptr(core::NetError(UV_ECONNREFUSED, "refused"))), Failure::unavailable);
+  EXPECT_EQ(classify(std::make_exception_ptr(core::TimeoutError())), Failure::timed_out);
 }
 
 }  // namespace
