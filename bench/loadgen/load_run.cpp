@@ -1,0 +1,128 @@
+#include "bench/loadgen/load_run.hpp"
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "bench/loadgen/http_connection.hpp"
+#include "bench/loadgen/rpc_caller.hpp"
+#include "core/runtime/run.hpp"
+#include "core/runtime/spawn.hpp"
+#include "core/runtime/timer.hpp"
+
+namespace loadgen {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Cancels `stop` at the end of the plan (the senders then unwind); ends early when `cancel`
+// is cancelled.
+core::Task<void> end_timer(WorkerContext* w, core::CancelToken* stop) {
+  try {
+    const auto left = w->plan.end - Clock::now();
+    co_await core::sleep(std::chrono::duration_cast<core::Duration>(left) + 1ms);
+  } catch (const core::Cancelled&) {
+  }
+  stop->cancel();
+  --w->running;
+  w->finished.notify_all();
+}
+
+core::Task<void> wait_until_idle(WorkerContext* w, int running) {
+  while (w->running > running) co_await w->finished.wait_uncancellable();
+}
+
+core::Task<void> run_thread(WorkerContext* w, int thread, int threads) {
+  const Options& o = w->plan.options;
+  core::CancelToken stop;
+  core::CancelToken timer_stop;
+  w->running = 1;
+  core::spawn(end_timer(w, &stop), &timer_stop, "end timer");
+  std::unique_ptr<core::rpc::Client> rpc;
+  int mine = 0;
+  for (int c = thread; c < o.connections; c += threads) ++mine;
+  if (o.protocol == Protocol::rpc) {
+    core::rpc::ClientOptions ro;
+    ro.host = o.host;
+    ro.port = o.port;
+    ro.codec = o.codec;
+    ro.connections = static_cast<std::size_t>(mine);
+    ro.call_timeout = std::chrono::duration_cast<core::Duration>(o.timeout);
+    ro.max_in_flight = static_cast<std::size_t>(o.depth) * 2 + 16;
+    rpc = std::make_unique<core::rpc::Client>(ro);
+  }
+  for (int c = thread; c < o.connections; c += threads) {
+    if (o.protocol == Protocol::http) {
+      ++w->running;
+      core::spawn(http_connection(w, c), &stop, "http connection");
+    } else {
+      for (int k = 0; k < o.depth; ++k) {
+        ++w->running;
+        core::spawn(rpc_caller(w, rpc.get(), c * o.depth + k), &stop, "rpc caller");
+      }
+    }
+  }
+  co_await wait_until_idle(w, 1);  // every sender is done; only the end timer is left
+  timer_stop.cancel();
+  co_await wait_until_idle(w, 0);
+  rpc.reset();
+  co_await core::yield();  // lets closing handles finish before the loop goes
+}
+
+}  // namespace
+
+RunResult run_load(const Options& o, const std::function<void(const Progress&)>& on_progress) {
+  const int threads = o.threads;
+  std::vector<std::unique_ptr<ThreadStats>> stats;
+  for (int t = 0; t < threads; ++t) stats.push_back(std::make_unique<ThreadStats>());
+  const Plan plan(o, Clock::now());
+  std::atomic<int> finished{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      WorkerContext w{plan, *stats[static_cast<std::size_t>(t)], static_cast<std::uint64_t>(t),
+                      static_cast<std::uint64_t>(threads)};
+      try {
+        core::run_sync(run_thread(&w, t, threads));
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "loadgen: thread %d: %s\n", t, e.what());
+      }
+      finished.fetch_add(1);
+    });
+  }
+  auto last_tick = Clock::now();
+  std::uint64_t last_answered = 0;
+  while (finished.load() < threads) {
+    std::this_thread::sleep_for(50ms);
+    const auto now = Clock::now();
+    if (!on_progress || now - last_tick < 1s) continue;
+    Progress p;
+    p.elapsed = std::chrono::duration<double>(now - plan.start).count();
+    p.warming_up = now < plan.measure_from;
+    for (const auto& s : stats) {
+      p.answered += s->live_answered.load(std::memory_order_relaxed);
+      p.errors += s->live_errors.load(std::memory_order_relaxed);
+    }
+    p.rate = static_cast<double>(p.answered - last_answered) /
+             std::chrono::duration<double>(now - last_tick).count();
+    last_tick = now;
+    last_answered = p.answered;
+    on_progress(p);
+  }
+  for (auto& t : workers) t.join();
+  RunResult r;
+  Clock::time_point last{};
+  for (const auto& s : stats) {
+    r.add(*s);
+    last = std::max(last, s->last_answer);
+  }
+  if (o.requests) {
+    r.seconds = last > plan.measure_from ? std::chrono::duration<double>(last - plan.measure_from).count() : 0;
+  } else {
+    r.seconds = std::chrono::duration<double>(plan.end - plan.measure_from).count();
+  }
+  return r;
+}
+
+}  // namespace loadgen
