@@ -19,7 +19,8 @@ constexpr std::string_view kUsage = R"(loadgen: HTTP/1.1 and logger-RPC load on 
   -c, --connections N   connections, spread over the threads (default 16)
   -t, --threads N       worker threads, one loop each (default 1)
   -d, --duration T      measured time after the warm-up (default 10s; 500ms, 2m, ...)
-  -n, --requests N      measure N requests instead of a duration
+  -n, --requests N      measure N answered requests instead of a duration (-d then caps
+                        the run; without it 10 minutes do)
       --warmup T        load before measuring, not counted (default 0)
   -R, --rate R          open loop: R requests/s over all connections, latency counted from
                         each request's intended send time (default: closed loop)
@@ -150,6 +151,7 @@ Options parse_options(const std::vector<std::string_view>& args) {
     } else if (a == "-d" || a == "--duration") {
       o.duration = parse_duration(value(), a);
       if (o.duration.count() == 0) throw UsageError(std::string(a) + " must be above zero");
+      o.duration_set = true;
     } else if (a == "-n" || a == "--requests") {
       o.requests = static_cast<std::uint64_t>(parse_int(value(), a, 1, 2'000'000'000));
     } else if (a == "--warmup") {

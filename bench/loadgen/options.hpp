@@ -42,6 +42,7 @@ struct Options {
   std::chrono::nanoseconds warmup{0};
   std::chrono::nanoseconds duration{std::chrono::seconds(10)};
   std::uint64_t requests = 0;  ///< measured requests instead of a duration (0 = use duration)
+  bool duration_set = false;   ///< -d given: with -n it caps the run (else 10 minutes do)
   std::chrono::nanoseconds timeout{std::chrono::seconds(10)};
   bool json = false;
   bool progress = true;  ///< a live line when stdout is a terminal

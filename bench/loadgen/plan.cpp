@@ -14,8 +14,9 @@ Plan::Plan(const Options& o, Clock::time_point s)
       start(s),
       measure_from(s + std::chrono::duration_cast<Clock::duration>(o.warmup)),
       body(o.body) {
-  const auto measured = o.requests ? std::chrono::duration_cast<Clock::duration>(kRequestModeCap)
-                                   : std::chrono::duration_cast<Clock::duration>(o.duration);
+  const auto measured = o.requests && !o.duration_set
+                            ? std::chrono::duration_cast<Clock::duration>(kRequestModeCap)
+                            : std::chrono::duration_cast<Clock::duration>(o.duration);
   end = measure_from + measured;
   senders = o.protocol == Protocol::rpc ? o.connections * o.depth : o.connections;
   if (o.rate > 0) {
