@@ -18,7 +18,7 @@ constexpr Percentile kPercentiles[] = {
 
 std::string quoted(std::string_view s) {
   std::string out;
-  wire::json::append_json_escaped(out, s);
+  wire::json::append_json_string(out, s);
   return out;
 }
 

@@ -1,0 +1,3 @@
+module microservices/bench/peers
+
+go 1.26.0
