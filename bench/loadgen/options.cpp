@@ -138,6 +138,11 @@ Options parse_options(const std::vector<std::string_view>& args) {
       inline_value = a.substr(a.find('=') + 1);
       a = a.substr(0, a.find('='));
       has_inline = true;
+    } else if (a.size() > 2 && a[0] == '-' && a[1] != '-' &&
+               std::string_view("ctdnRpmHb").find(a[1]) != std::string_view::npos) {
+      inline_value = a.substr(2);  // wrk style: -c256, -d5s
+      a = a.substr(0, 2);
+      has_inline = true;
     }
     auto value = [&]() -> std::string_view {
       if (has_inline) return inline_value;

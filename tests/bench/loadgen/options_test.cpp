@@ -55,6 +55,16 @@ TEST(LoadgenOptions, EveryOption) {
   EXPECT_EQ(o.port, 80);
 }
 
+TEST(LoadgenOptions, ShortOptionsTakeTheirValueAttachedAsInWrk) {
+  const Options o = parse({"-c256", "-t2", "-d5s", "-HX-A: b", "http://h/"});
+  EXPECT_EQ(o.connections, 256);
+  EXPECT_EQ(o.threads, 2);
+  EXPECT_EQ(o.duration, 5s);
+  ASSERT_EQ(o.headers.size(), 1u);
+  EXPECT_EQ(o.headers[0].name, "X-A");
+  EXPECT_THROW(parse({"-x5", "http://h/"}), UsageError);
+}
+
 TEST(LoadgenOptions, RpcTargetAndCodec) {
   const Options o = parse({"--codec", "json", "-n", "1000", "rpc://127.0.0.1:5001"});
   EXPECT_EQ(o.protocol, Protocol::rpc);
