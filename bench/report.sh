@@ -26,10 +26,14 @@ if jq -e '.scenario_1.points | length > 0' "$result" >/dev/null; then
     [.scenario_1.points[]] | group_by(.connections)[] |
     (map({(.server): .per_cpu_second}) | add) as $m |
     "  c=\(.[0].connections): broker/nginx \(if $m.nginx and $m.broker then ($m.broker / $m.nginx * 100 | round / 100) else "-" end)x, broker/go \(if $m["go-net-http"] and $m.broker then ($m.broker / $m["go-net-http"] * 100 | round / 100) else "-" end)x"' "$result"
-  printf '\nThe generators on the same target (same run, 256 connections):\n'
+  printf '\nThe generators on the same target (same run, 256 connections, best of their rounds):\n'
   jq -r '
-    ["server", "tool", "req/s", "p99 ms"],
-    (.scenario_1.generators[] | [.server, .tool, (.per_second | round), ((.latency_us.p99 / 10 | round) / 100)]) | @tsv' "$result" |
+    ["server", "tool", "rounds", "best req/s", "p99 ms (best round)", "loadgen/wrk"],
+    (.scenario_1.generators | group_by(.server)[] |
+      (group_by(.tool) | map({n: length, best: max_by(.per_second)})) as $tools |
+      ($tools | map({(.best.tool): .best.per_second}) | add) as $m |
+      $tools[] | [.best.server, .best.tool, .n, (.best.per_second | round), ((.best.latency_us.p99 / 10 | round) / 100),
+                  (if ($m.wrk // 0) > 0 then ($m.loadgen / $m.wrk * 100 | round / 100 | tostring) + "x" else "-" end)]) | @tsv' "$result" |
     column -t -s $'\t'
 fi
 
