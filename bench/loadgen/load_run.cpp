@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "bench/loadgen/http_connection.hpp"
-#include "bench/loadgen/rpc_caller.hpp"
+#include "bench/loadgen/amqp_target.hpp"
+#include "bench/loadgen/rpc_target.hpp"
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
@@ -39,34 +40,29 @@ core::Task<void> run_thread(WorkerContext* w, int thread, int threads) {
   core::CancelToken timer_stop;
   w->running = 1;
   core::spawn(end_timer(w, &stop), &timer_stop, "end timer");
-  std::unique_ptr<core::rpc::Client> rpc;
   int mine = 0;
   for (int c = thread; c < o.connections; c += threads) ++mine;
-  if (o.protocol == Protocol::rpc) {
-    core::rpc::ClientOptions ro;
-    ro.host = o.host;
-    ro.port = o.port;
-    ro.codec = o.codec;
-    ro.connections = static_cast<std::size_t>(mine);
-    ro.call_timeout = std::chrono::duration_cast<core::Duration>(o.timeout);
-    ro.max_in_flight = static_cast<std::size_t>(o.depth) * 2 + 16;
-    rpc = std::make_unique<core::rpc::Client>(ro);
-  }
+  // HTTP: one coroutine per connection. RPC: one client holding this thread's connections.
+  // AMQP: one connection each. Both of the latter get `depth` call slots per connection.
+  std::vector<std::unique_ptr<CallTarget>> targets;
+  if (o.protocol == Protocol::rpc) targets.push_back(std::make_unique<RpcTarget>(w->plan, mine));
   for (int c = thread; c < o.connections; c += threads) {
     if (o.protocol == Protocol::http) {
       ++w->running;
       core::spawn(http_connection(w, c), &stop, "http connection");
-    } else {
-      for (int k = 0; k < o.depth; ++k) {
-        ++w->running;
-        core::spawn(rpc_caller(w, rpc.get(), c * o.depth + k), &stop, "rpc caller");
-      }
+      continue;
+    }
+    if (o.protocol == Protocol::amqp) targets.push_back(std::make_unique<AmqpTarget>(w->plan));
+    for (int k = 0; k < o.depth; ++k) {
+      ++w->running;
+      core::spawn(call_slot(w, targets.back().get(), c * o.depth + k), &stop, "call slot");
     }
   }
   co_await wait_until_idle(w, 1);  // every sender is done; only the end timer is left
   timer_stop.cancel();
   co_await wait_until_idle(w, 0);
-  rpc.reset();
+  for (auto& t : targets) co_await t->close();
+  targets.clear();
   co_await core::yield();  // lets closing handles finish before the loop goes
 }
 

@@ -7,6 +7,7 @@
 
 #include "bench/loadgen/load_run.hpp"
 #include "bench/loadgen/report.hpp"
+#include "core/log/log.hpp"
 
 namespace {
 
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::signal(SIGPIPE, SIG_IGN);
+  core::log::set_service("loadgen");
+  core::log::set_level(core::log::Level::warn);  // the drivers' connect notices are not results
   raise_fd_limit();
   const bool live = options.progress && !options.json && isatty(STDOUT_FILENO);
   std::function<void(const loadgen::Progress&)> on_progress;

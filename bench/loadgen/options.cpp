@@ -15,6 +15,7 @@ constexpr std::string_view kUsage = R"(loadgen: HTTP/1.1 and logger-RPC load on 
 
   loadgen [options] http://HOST:PORT/PATH
   loadgen [options] rpc://HOST:PORT            (the logger's RPCServer.LogInfo)
+  loadgen [options] amqp://USER:PASS@HOST:PORT/VHOST   (publishes with confirms)
 
   -c, --connections N   connections, spread over the threads (default 16)
   -t, --threads N       worker threads, one loop each (default 1)
@@ -24,13 +25,17 @@ constexpr std::string_view kUsage = R"(loadgen: HTTP/1.1 and logger-RPC load on 
       --warmup T        load before measuring, not counted (default 0)
   -R, --rate R          open loop: R requests/s over all connections, latency counted from
                         each request's intended send time (default: closed loop)
-  -p, --pipeline D      HTTP requests / RPC calls in flight per connection (default 1)
+  -p, --pipeline D      HTTP requests / RPC calls / unconfirmed publishes in flight per
+                        connection (default 1)
   -m, --method M        HTTP method (default GET, POST when a body is given)
   -H, --header "N: V"   request header (repeatable)
   -b, --body TEXT       body; each {{counter}} becomes a number unique in the run
       --body-file PATH  body from a file (same placeholders)
       --codec gob|json  RPC codec (default gob)
       --rpc-name NAME   RPC payload Name (default bench); Data is the body
+      --exchange X      AMQP exchange (default logs_topic, whose topology is declared)
+      --routing-key K   AMQP routing key (default log.INFO)
+      --queue Q         AMQP: declare topic exchange X and durable queue Q bound with K
       --timeout T       a request without an answer for T is an error (default 10s)
       --json            print the result as one JSON object
   -q, --quiet           no live progress line
@@ -72,6 +77,15 @@ std::string read_file(const std::string& path) {
 
 void parse_target(Options& o, std::string_view url) {
   o.url = std::string(url);
+  if (url.starts_with("amqp://")) {
+    auto u = core::amqp::parse_amqp_url(url);
+    if (!u) throw UsageError("amqp URL wants amqp://USER:PASS@HOST:PORT/VHOST, got \"" + o.url + "\"");
+    o.protocol = Protocol::amqp;
+    o.amqp_url = *u;
+    o.host = u->host;
+    o.port = u->port;
+    return;
+  }
   if (url.starts_with("rpc://")) {
     o.protocol = Protocol::rpc;
     std::string_view rest = url.substr(6);
@@ -191,6 +205,12 @@ Options parse_options(const std::vector<std::string_view>& args) {
       if (c == "gob") o.codec = wire::rpc::Codec::gob;
       else if (c == "json") o.codec = wire::rpc::Codec::json;
       else throw UsageError("--codec wants gob or json, got \"" + std::string(c) + "\"");
+    } else if (a == "--exchange") {
+      o.exchange = std::string(value());
+    } else if (a == "--routing-key") {
+      o.routing_key = std::string(value());
+    } else if (a == "--queue") {
+      o.amqp_queue = std::string(value());
     } else if (a == "--rpc-name") {
       o.rpc_name = std::string(value());
     } else if (a == "--timeout") {
@@ -216,6 +236,9 @@ Options parse_options(const std::vector<std::string_view>& args) {
   }
   if (o.method.empty()) o.method = have_body ? "POST" : "GET";
   if (o.protocol == Protocol::rpc && !have_body) o.body = "load {{counter}}";
+  if (o.protocol == Protocol::amqp && !have_body) {
+    o.body = "{\"name\":\"bench\",\"data\":\"load {{counter}}\"}";
+  }
   return o;
 }
 

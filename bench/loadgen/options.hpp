@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/amqp/url.hpp"
 #include "wire/http/headers.hpp"
 #include "wire/rpc/codec.hpp"
 
@@ -17,7 +18,7 @@ struct UsageError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-enum class Protocol { http, rpc };
+enum class Protocol { http, rpc, amqp };
 
 struct Options {
   Protocol protocol = Protocol::http;
@@ -33,11 +34,16 @@ struct Options {
   wire::rpc::Codec codec = wire::rpc::Codec::gob;
   std::string rpc_method = "RPCServer.LogInfo";
   std::string rpc_name = "bench";
+  // AMQP (amqp://user:pass@host:port/vhost): publishes with confirms
+  core::amqp::AmqpUrl amqp_url;
+  std::string exchange = "logs_topic";
+  std::string routing_key = "log.INFO";
+  std::string amqp_queue;  ///< declared and bound to exchange/routing_key when set
 
-  std::string body;  ///< template text ({{counter}} placeholders)
+  std::string body;  ///< template text ({{counter}} placeholders); RPC: Data; AMQP: the message
   int connections = 16;
   int threads = 1;
-  int depth = 1;      ///< HTTP pipelining depth / RPC calls in flight per connection
+  int depth = 1;      ///< HTTP pipelining depth / RPC calls or publishes in flight per connection
   double rate = 0;    ///< requests per second over all connections; 0 = closed loop
   std::chrono::nanoseconds warmup{0};
   std::chrono::nanoseconds duration{std::chrono::seconds(10)};

@@ -18,7 +18,7 @@ Plan::Plan(const Options& o, Clock::time_point s)
                             ? std::chrono::duration_cast<Clock::duration>(kRequestModeCap)
                             : std::chrono::duration_cast<Clock::duration>(o.duration);
   end = measure_from + measured;
-  senders = o.protocol == Protocol::rpc ? o.connections * o.depth : o.connections;
+  senders = o.protocol == Protocol::http ? o.connections : o.connections * o.depth;
   if (o.rate > 0) {
     interval = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * senders / o.rate));
     if (interval.count() == 0) interval = std::chrono::nanoseconds(1);

@@ -32,18 +32,33 @@ std::string mode(const Options& o) {
 }
 
 std::string status_label(const Options& o, std::size_t code) {
-  if (o.protocol == Protocol::rpc) return code == static_cast<std::size_t>(kRpcOk) ? "ok" : "error reply";
+  if (o.protocol != Protocol::http) {
+    return code == static_cast<std::size_t>(kRpcOk) ? "ok" : "error reply";
+  }
   return std::to_string(code);
+}
+
+const char* protocol_name(const Options& o) {
+  switch (o.protocol) {
+    case Protocol::http: return "http";
+    case Protocol::rpc: return "rpc";
+    case Protocol::amqp: return "amqp";
+  }
+  return "?";
 }
 
 }  // namespace
 
 std::string format_table(const Options& o, const RunResult& r) {
   std::string out;
-  const std::string what =
-      o.protocol == Protocol::http ? o.method + " " + o.url
-                                   : fmt::format("{} {} ({})", o.rpc_method, o.url,
-                                                 o.codec == wire::rpc::Codec::gob ? "gob" : "json");
+  std::string what = o.method + " " + o.url;
+  if (o.protocol == Protocol::rpc) {
+    what = fmt::format("{} {} ({})", o.rpc_method, o.url,
+                       o.codec == wire::rpc::Codec::gob ? "gob" : "json");
+  } else if (o.protocol == Protocol::amqp) {
+    what = fmt::format("publish {} to {} {} with confirms", o.amqp_url.redacted(), o.exchange,
+                       o.routing_key);
+  }
   out += fmt::format("target     {}\n", what);
   out += fmt::format("load       {} connections, {} thread{}, {}\n", o.connections, o.threads,
                      o.threads == 1 ? "" : "s", mode(o));
@@ -83,8 +98,10 @@ std::string format_json(const Options& o, const RunResult& r) {
       "\"depth\":{},\"rate\":{},\"warmup_s\":{:.3f},\"seconds\":{:.3f},\"answered\":{},"
       "\"per_second\":{:.1f},\"latency_us\":{{{}}},\"status\":{{{}}},"
       "\"errors\":{{\"connect\":{},\"reset\":{},\"timeout\":{},\"parse\":{}}}}}\n",
-      quoted(o.url), o.protocol == Protocol::http ? "http" : "rpc",
-      quoted(o.protocol == Protocol::http ? o.method : o.rpc_method), o.connections,
+      quoted(o.protocol == Protocol::amqp ? o.amqp_url.redacted() : o.url), protocol_name(o),
+      quoted(o.protocol == Protocol::http  ? o.method
+             : o.protocol == Protocol::rpc ? o.rpc_method
+                                           : "publish " + o.exchange + " " + o.routing_key), o.connections,
       o.threads, o.depth, o.rate, std::chrono::duration<double>(o.warmup).count(), r.seconds,
       r.answered, r.rate(), latency, status, r.errors.connect, r.errors.reset, r.errors.timeout,
       r.errors.parse);

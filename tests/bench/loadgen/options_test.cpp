@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "bench/loadgen/amqp_target.hpp"
 #include "bench/loadgen/body_template.hpp"
 #include "bench/loadgen/plan.hpp"
 
@@ -74,6 +75,32 @@ TEST(LoadgenOptions, RpcTargetAndCodec) {
   EXPECT_EQ(o.requests, 1000u);
   EXPECT_EQ(o.body, "load {{counter}}");  // Data gets a counter by default
   EXPECT_FALSE(o.duration_set);
+}
+
+TEST(LoadgenOptions, AmqpTargetAndItsTopology) {
+  const Options o = parse({"amqp://u:p@127.0.0.1:5673/v"});
+  EXPECT_EQ(o.protocol, Protocol::amqp);
+  EXPECT_EQ(o.amqp_url.host, "127.0.0.1");
+  EXPECT_EQ(o.amqp_url.port, 5673);
+  EXPECT_EQ(o.amqp_url.vhost, "v");
+  EXPECT_EQ(o.exchange, "logs_topic");
+  EXPECT_EQ(o.routing_key, "log.INFO");
+  EXPECT_EQ(o.body, "{\"name\":\"bench\",\"data\":\"load {{counter}}\"}");
+  // Publishing to logs_topic declares the project's topology, as the broker does.
+  const auto shared = AmqpTarget::topology(o);
+  ASSERT_FALSE(shared.exchanges.empty());
+  EXPECT_EQ(shared.exchanges[0].name, "logs_topic");
+
+  const Options q = parse({"--exchange", "bx", "--queue", "bq", "--routing-key", "k.1", "amqp://h/"});
+  const auto own = AmqpTarget::topology(q);
+  ASSERT_EQ(own.queues.size(), 1u);
+  EXPECT_EQ(own.queues[0].name, "bq");
+  ASSERT_EQ(own.bindings.size(), 1u);
+  EXPECT_EQ(own.bindings[0].routing_key, "k.1");
+
+  const Options none = parse({"--exchange", "elsewhere", "amqp://h/"});
+  EXPECT_TRUE(AmqpTarget::topology(none).exchanges.empty());
+  EXPECT_THROW(parse({"amqp://"}), UsageError);
 }
 
 TEST(LoadgenOptions, BodyFromAFile) {

@@ -1,4 +1,4 @@
-#include "bench/loadgen/rpc_caller.hpp"
+#include "bench/loadgen/call_slot.hpp"
 
 #include "core/runtime/timer.hpp"
 
@@ -6,9 +6,8 @@ namespace loadgen {
 
 using namespace std::chrono_literals;
 
-core::Task<void> rpc_caller(WorkerContext* w, core::rpc::Client* client, int index) {
+core::Task<void> call_slot(WorkerContext* w, CallTarget* target, int index) {
   const Plan& plan = w->plan;
-  const Options& o = plan.options;
   const bool open_loop = plan.interval.count() > 0;
   const std::uint64_t quota = plan.quota(index);
   std::uint64_t measured_sent = 0;
@@ -30,24 +29,14 @@ core::Task<void> rpc_caller(WorkerContext* w, core::rpc::Client* client, int ind
     if (open_loop) next_send += plan.interval;
     const bool measured = intended >= plan.measure_from;
     if (measured) ++measured_sent;
-    core::rpc::Payload payload;
-    payload.name = o.rpc_name;
-    payload.data = plan.body.render(w->take_counter());
     std::uint64_t ErrorCounts::*failed = nullptr;
     int status = kRpcOk;
     try {
-      co_await client->call(o.rpc_method, std::move(payload));
+      status = co_await target->call(w->take_counter());
     } catch (const core::Cancelled&) {
       cancelled = true;
-    } catch (const core::rpc::Error&) {
-      status = kRpcErrorReply;
-    } catch (const core::TimeoutError&) {
-      failed = &ErrorCounts::timeout;
-    } catch (const core::rpc::ProtocolError&) {
-      failed = &ErrorCounts::parse;
-    } catch (const core::NetError& e) {
-      failed = e.code == UV_ECONNREFUSED || e.code == UV_ETIMEDOUT ? &ErrorCounts::connect
-                                                                    : &ErrorCounts::reset;
+    } catch (const CallFailed& e) {
+      failed = e.kind;
     } catch (const std::exception&) {
       failed = &ErrorCounts::reset;
     }
@@ -60,7 +49,7 @@ core::Task<void> rpc_caller(WorkerContext* w, core::rpc::Client* client, int ind
     if (measured) --measured_sent;  // sent again in --requests mode: the quota counts answers
     if (failed == &ErrorCounts::connect) {
       try {
-        co_await core::sleep(100ms);
+        co_await core::sleep(100ms);  // not retried in a tight loop
       } catch (const core::Cancelled&) {
         cancelled = true;
       }
