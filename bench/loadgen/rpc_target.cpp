@@ -33,8 +33,10 @@ core::Task<int> RpcTarget::call(std::uint64_t counter) {
     failed = &ErrorCounts::parse;
     why = e.what();
   } catch (const core::NetError& e) {
-    // The client says "connect" for a refused or timed-out dial, "lost" for a broken one.
-    const bool dial = e.code == UV_ECONNREFUSED || std::string_view(e.what()).find("connect") != std::string_view::npos;
+    // The client's message says "rpc connect to" for a failed dial, "rpc connection to ...
+    // lost" for a broken connection.
+    const bool dial = e.code == UV_ECONNREFUSED ||
+                      std::string_view(e.what()).find("connect to") != std::string_view::npos;
     failed = dial ? &ErrorCounts::connect : &ErrorCounts::reset;
     why = e.what();
   }
