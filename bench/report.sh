@@ -28,12 +28,14 @@ if jq -e '.scenario_1.points | length > 0' "$result" >/dev/null; then
     "  c=\(.[0].connections): broker/nginx \(if $m.nginx and $m.broker then ($m.broker / $m.nginx * 100 | round / 100) else "-" end)x, broker/go \(if $m["go-net-http"] and $m.broker then ($m.broker / $m["go-net-http"] * 100 | round / 100) else "-" end)x"' "$result"
   printf '\nThe generators on the same target (same run, 256 connections, best of their rounds):\n'
   jq -r '
-    ["server", "tool", "rounds", "best req/s", "p99 ms (best round)", "loadgen/wrk"],
+    ["server", "tool", "rounds", "best req/s", "p99 ms (best round)", "loadgen/wrk", "req per generator CPU-s"],
     (.scenario_1.generators | group_by(.server)[] |
-      (group_by(.tool) | map({n: length, best: max_by(.per_second)})) as $tools |
+      (group_by(.tool) | map({n: length, best: max_by(.per_second),
+        efficiency: (map(select((.generator_cpu_s // 0) > 0) | .per_second * (.seconds // $d) / .generator_cpu_s) | max)})) as $tools |
       ($tools | map({(.best.tool): .best.per_second}) | add) as $m |
       $tools[] | [.best.server, .best.tool, .n, (.best.per_second | round), ((.best.latency_us.p99 / 10 | round) / 100),
-                  (if ($m.wrk // 0) > 0 then ($m.loadgen / $m.wrk * 100 | round / 100 | tostring) + "x" else "-" end)]) | @tsv' "$result" |
+                  (if ($m.wrk // 0) > 0 then ($m.loadgen / $m.wrk * 100 | round / 100 | tostring) + "x" else "-" end),
+                  (if .efficiency then (.efficiency | round) else "-" end)]) | @tsv' --argjson d "$(jq '.duration_s // 5' "$result")" "$result" |
     column -t -s $'\t'
 fi
 
@@ -45,9 +47,10 @@ if jq -e '.scenario_2 | length > 0' "$result" >/dev/null; then
 fi
 
 if jq -e '.scenario_3 | length > 0' "$result" >/dev/null; then
-  printf '\nScenario 3: RPC RPCServer.LogInfo on one connection (server pinned to one core)\n'
+  printf '\nScenario 3: RPC RPCServer.LogInfo on one connection (server pinned to one core; best round)\n'
   jq -r '["server", "client", "codec", "in flight", "calls/s", "p50 ms", "p99 ms"],
-    (.scenario_3[] | [.server, .client, .codec, .in_flight, (.per_second | round),
+    (.scenario_3 | group_by([.codec, .in_flight, .server, .client])[] | max_by(.per_second) |
+      [.server, .client, .codec, .in_flight, (.per_second | round),
       ((.latency_us.p50 / 10 | round) / 100), ((.latency_us.p99 / 10 | round) / 100)]) | @tsv' "$result" | column -t -s $'\t'
 fi
 

@@ -93,15 +93,35 @@ bench_loadgen() {
   "${BENCH_GEN[@]}" "$BENCH_LOADGEN" --json -q "$@" || true
 }
 
+# bench_timed OUT CMD...: runs CMD with its stdout in OUT; prints CMD's user+system CPU
+# seconds (read back as the waiting shell's children's time).
+bench_timed() {
+  local out=$1
+  shift
+  # shellcheck disable=SC2016  # expanded by the inner bash
+  bash -c '"$@" >"$0" 2>&1; awk -v hz="$(getconf CLK_TCK)" "{print (\$16 + \$17) / hz}" /proc/$$/stat' "$out" "$@"
+}
+
 # bench_wrk URL CONNECTIONS: wrk -t1 with the same POST on the generator core; JSON line with
-# per_second and p99 (microseconds).
+# per_second, p50/p99 (microseconds), and the generator's own CPU time.
 bench_wrk() {
-  "${BENCH_GEN[@]}" wrk -t1 -c"$2" -d"${BENCH_DURATION}s" --latency -s "$REPO_ROOT/bench/wrk/post_json.lua" "$1" 2>&1 |
-    awk '
+  local out=$BENCH_WORK/wrk.$$.txt cpu
+  cpu=$(bench_timed "$out" "${BENCH_GEN[@]}" wrk -t1 -c"$2" -d"${BENCH_DURATION}s" --latency \
+    -s "$REPO_ROOT/bench/wrk/post_json.lua" "$1")
+  awk -v cpu="$cpu" '
       function us(v) { if (v ~ /us$/) { sub(/us/, "", v); return v } if (v ~ /ms$/) { sub(/ms/, "", v); return v * 1000 }
                        if (v ~ /s$/) { sub(/s/, "", v); return v * 1e6 } return v }
       /Requests\/sec/ {rps = $2} /^ *99%/ {p99 = us($2)} /^ *50%/ {p50 = us($2)}
       /Socket errors/ {err = $0}
-      END {printf "{\"tool\":\"wrk\",\"per_second\":%s,\"latency_us\":{\"p50\":%s,\"p99\":%s},\"socket_errors\":\"%s\"}\n",
-                  rps + 0, p50 + 0, p99 + 0, err}'
+      END {printf "{\"tool\":\"wrk\",\"per_second\":%s,\"latency_us\":{\"p50\":%s,\"p99\":%s},\"socket_errors\":\"%s\",\"generator_cpu_s\":%s}\n",
+                  rps + 0, p50 + 0, p99 + 0, err, cpu + 0}' "$out"
+  rm -f "$out"
+}
+
+# bench_loadgen_timed LOADGEN_ARGS...: like bench_loadgen, with "generator_cpu_s" added.
+bench_loadgen_timed() {
+  local out=$BENCH_WORK/loadgen-timed.$$.json cpu
+  cpu=$(bench_timed "$out" "${BENCH_GEN[@]}" "$BENCH_LOADGEN" --json -q "$@")
+  jq -c --argjson cpu "$cpu" '. + {generator_cpu_s: $cpu}' "$out" 2>/dev/null || echo '{}'
+  rm -f "$out"
 }
