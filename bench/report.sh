@@ -75,7 +75,7 @@ if jq -e '.scenario_6_rss | length > 0' "$result" >/dev/null; then
 fi
 
 # Plots of scenario 1.
-if jq -e '.scenario_1.points | length > 1' "$result" >/dev/null; then
+if jq -e '[.scenario_1.points | group_by(.server)[] | length] | max > 1' "$result" >/dev/null 2>&1; then
   data=$(mktemp -d)
   trap 'rm -rf "$data"' EXIT
   for s in broker nginx go-net-http; do
