@@ -39,11 +39,19 @@ if jq -e '.scenario_1.points | length > 0' "$result" >/dev/null; then
     column -t -s $'\t'
 fi
 
-if jq -e '.scenario_2 | length > 0' "$result" >/dev/null; then
+# Results written before the legs were measured hold the actions alone, as an array.
+s2_actions='(if (.scenario_2 | type) == "array" then .scenario_2 else .scenario_2.actions end)'
+if jq -e "$s2_actions | length > 0" "$result" >/dev/null; then
   printf '\nScenario 2: the chain (broker /handle, 64 connections)\n'
   jq -r '["action", "req/s", "p50 ms", "p99 ms", "status", "errors"],
-    (.scenario_2[] | [.action, (.per_second | round), ((.latency_us.p50 / 10 | round) / 100), ((.latency_us.p99 / 10 | round) / 100),
+    ('"$s2_actions"'[] | [.action, (.per_second | round), ((.latency_us.p50 / 10 | round) / 100), ((.latency_us.p99 / 10 | round) / 100),
       (.status | to_entries | map("\(.key):\(.value)") | join(" ")), (.errors | add)]) | @tsv' "$result" | column -t -s $'\t'
+  if jq -e '(.scenario_2 | type) == "object" and (.scenario_2.legs | length > 0)' "$result" >/dev/null 2>&1; then
+    printf '\nthe legs on their own:\n'
+    jq -r '["leg", "per second", "p99 ms"],
+      (.scenario_2.legs[] | [.leg, (.per_second | round), (if .latency_us then ((.latency_us.p99 / 10 | round) / 100) else "-" end)]) | @tsv' "$result" |
+      column -t -s $'\t'
+  fi
 fi
 
 if jq -e '.scenario_3 | length > 0' "$result" >/dev/null; then
