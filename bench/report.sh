@@ -49,7 +49,7 @@ if jq -e "$s2_actions | length > 0" "$result" >/dev/null; then
   if jq -e '(.scenario_2 | type) == "object" and (.scenario_2.legs | length > 0)' "$result" >/dev/null 2>&1; then
     printf '\nthe legs on their own:\n'
     jq -r '["leg", "per second", "p99 ms"],
-      (.scenario_2.legs[] | [.leg, (.per_second | round), (if .latency_us then ((.latency_us.p99 / 10 | round) / 100) else "-" end)]) | @tsv' "$result" |
+      (.scenario_2.legs[] | [.leg, (if .per_second < 100 then (.per_second * 10 | round / 10) else (.per_second | round) end), (if .latency_us then ((.latency_us.p99 / 10 | round) / 100) else "-" end)]) | @tsv' "$result" |
       column -t -s $'\t'
   fi
 fi
