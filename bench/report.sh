@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the tables of a scripts/bench result file and draws its plots (gnuplot, PNG):
 # scenario 1's throughput and latency percentiles against connections, next to the result as
-# <result>-throughput.png and <result>-latency.png, copied to bench/results/latest-*.png.
+# <result>-throughput.png and <result>-latency.png, copied to bench/results/latest-*.png
+# unless it was a --quick run.
 #   bench/report.sh bench/results/<date>-<host>.json
 set -euo pipefail
 result=${1:?usage: bench/report.sh RESULT.json}
@@ -125,7 +126,12 @@ plot "$data/broker.dat" using 1:4 with linespoints lc 1 dt 3 title "broker p50",
      "$data/go-net-http.dat" using 1:6 with linespoints lc 3 lw 2 title "Go p99", \
      "$data/go-net-http.dat" using 1:7 with linespoints lc 3 dt 2 title "Go p99.9"
 GP
-  cp "$base-throughput.png" "$dir/latest-throughput.png"
-  cp "$base-latency.png" "$dir/latest-latency.png"
-  printf '\nplots: %s-throughput.png %s-latency.png (also %s/latest-*.png)\n' "$base" "$base" "$dir"
+  printf '\nplots: %s-throughput.png %s-latency.png' "$base" "$base"
+  # bench/README.md shows latest-*.png: a full run's, not a quick one's three points.
+  if jq -e '.quick == false' "$result" >/dev/null; then
+    cp "$base-throughput.png" "$dir/latest-throughput.png"
+    cp "$base-latency.png" "$dir/latest-latency.png"
+    printf ' (also %s/latest-*.png)' "$dir"
+  fi
+  printf '\n'
 fi

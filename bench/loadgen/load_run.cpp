@@ -4,8 +4,8 @@
 #include <thread>
 #include <vector>
 
-#include "bench/loadgen/http_connection.hpp"
 #include "bench/loadgen/amqp_target.hpp"
+#include "bench/loadgen/http_connection.hpp"
 #include "bench/loadgen/rpc_target.hpp"
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
@@ -17,29 +17,25 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Cancels `stop` at the end of the plan (the senders then unwind); ends early when `cancel`
-// is cancelled.
-core::Task<void> end_timer(WorkerContext* w, core::CancelToken* stop) {
+// Cancels `stop` at the end of the plan (the senders then unwind); ends early when its own
+// token is cancelled. Sets *done last.
+core::Task<void> end_timer(WorkerContext* w, core::CancelToken* stop, bool* done) {
   try {
     const auto left = w->plan.end - Clock::now();
     co_await core::sleep(std::chrono::duration_cast<core::Duration>(left) + 1ms);
   } catch (const core::Cancelled&) {
   }
   stop->cancel();
-  --w->running;
+  *done = true;
   w->finished.notify_all();
-}
-
-core::Task<void> wait_until_idle(WorkerContext* w, int running) {
-  while (w->running > running) co_await w->finished.wait_uncancellable();
 }
 
 core::Task<void> run_thread(WorkerContext* w, int thread, int threads) {
   const Options& o = w->plan.options;
   core::CancelToken stop;
   core::CancelToken timer_stop;
-  w->running = 1;
-  core::spawn(end_timer(w, &stop), &timer_stop, "end timer");
+  bool timer_done = false;
+  core::spawn(end_timer(w, &stop, &timer_done), &timer_stop, "end timer");
   int mine = 0;
   for (int c = thread; c < o.connections; c += threads) ++mine;
   // HTTP: one coroutine per connection. RPC: one client holding this thread's connections.
@@ -58,9 +54,11 @@ core::Task<void> run_thread(WorkerContext* w, int thread, int threads) {
       core::spawn(call_slot(w, targets.back().get(), c * o.depth + k), &stop, "call slot");
     }
   }
-  co_await wait_until_idle(w, 1);  // every sender is done; only the end timer is left
+  // Every sender finishes (its share done, or the end timer cancelled it); then the timer
+  // goes too, so nothing of this thread outlives its loop.
+  while (w->running > 0) co_await w->finished.wait_uncancellable();
   timer_stop.cancel();
-  co_await wait_until_idle(w, 0);
+  while (!timer_done) co_await w->finished.wait_uncancellable();
   for (auto& t : targets) co_await t->close();
   targets.clear();
   co_await core::yield();  // lets closing handles finish before the loop goes
