@@ -5,7 +5,8 @@
 # pinned to core 0 (taskset), the load generator (bench/peers/grpc_load, a grpc-go client) to
 # core 1. Prints calls/s, calls per server CPU-second (utime + stime from /proc/PID/stat over
 # the measured window), p50 and p99, and the ratio per CPU-second.
-#   bench/grpc_bench.sh [--duration 10] [--warmup 2] [--streams 100]
+#   bench/grpc_bench.sh [--quick] [--duration 10] [--warmup 2] [--streams 100]
+#   (--quick: 3 s after a 1 s warm-up, as scripts/bench --quick runs it)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/common.sh"
 cd "$REPO_ROOT"
@@ -13,6 +14,7 @@ cd "$REPO_ROOT"
 duration=10 warmup=2 streams=100
 while (($#)); do
   case $1 in
+    --quick) duration=3 warmup=1; shift ;;
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --streams) streams=$2; shift 2 ;;
