@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 
 namespace core::amqp {
 
@@ -40,7 +40,7 @@ std::string AmqpUrl::redacted() const {
 }
 
 std::optional<AmqpUrl> parse_amqp_url(std::string_view text) {
-  auto url = config::parse_url(text);
+  auto url = wire::parse_url(text);
   if (!url || url->scheme != "amqp" || url->hosts.size() != 1) {
     return std::nullopt;
   }

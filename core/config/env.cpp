@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 
 namespace core::config {
 namespace {
@@ -236,8 +236,8 @@ std::string Env::url(std::string_view name, std::string_view def) {
   const auto value = get(name);
   if (!value) return std::string(def);
   const std::string_view v = trim(*value);
-  if (!parse_url(v)) {
-    invalid(name, "a URL like scheme://host[:port][/path]", redact_url(*value));
+  if (!wire::parse_url(v)) {
+    invalid(name, "a URL like scheme://host[:port][/path]", wire::redact_url(*value));
     return std::string(def);
   }
   return std::string(v);

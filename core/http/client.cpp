@@ -2,28 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "core/http/connection_pool.hpp"
 #include "wire/http/client_request.hpp"
 #include "wire/http/serialize.hpp"
+#include "wire/url/url.hpp"
 
 namespace core::http {
 
 namespace {
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && wire::http::iequals(s.substr(0, prefix.size()), prefix);
-}
-
-// Visible ASCII only: a space or control character would split the request line.
-bool visible(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
-      return false;
-  }
-  return true;
-}
 
 [[noreturn]] void bad_url(std::string_view url, std::string_view why) {
   throw std::invalid_argument(fmt::format("bad URL '{}': {}", url, why));
@@ -127,53 +113,21 @@ Task<Response> exchange(ConnectionPool* pool, std::string method, HttpUrl url,
 }  // namespace
 
 HttpUrl HttpUrl::parse(std::string_view text) {
-  constexpr std::string_view scheme = "http://";
-  if (!starts_with_nocase(text, scheme)) {
-    bad_url(text, starts_with_nocase(text, "https://") ? "https is not supported"
-                                                       : "only http:// URLs are supported");
-  }
-  std::string_view rest = text.substr(scheme.size());
-  const std::size_t authority_end = rest.find_first_of("/?#");
-  const std::string_view authority = rest.substr(0, authority_end);
-  rest = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
-  rest = rest.substr(0, rest.find('#'));  // a fragment is never sent
-  if (authority.empty()) bad_url(text, "no host");
-  if (!visible(authority) || !visible(rest)) bad_url(text, "spaces or control characters");
-  if (authority.find('@') != std::string_view::npos) bad_url(text, "userinfo is not supported");
+  const std::string_view sent = text.substr(0, text.find('#'));  // a fragment is never sent
+  auto u = wire::parse_url(sent);
+  if (!u) bad_url(text, "not http://host[:port][/path][?query] (or a bad port, space or control character)");
+  if (u->scheme == "https") bad_url(text, "https is not supported");
+  if (u->scheme != "http") bad_url(text, "only http:// URLs are supported");
+  if (!u->userinfo.empty()) bad_url(text, "userinfo is not supported");
+  if (u->hosts.size() != 1) bad_url(text, "one host only");
 
   HttpUrl url;
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos || close == 1) bad_url(text, "bad IPv6 literal");
-    host = authority.substr(1, close - 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') bad_url(text, "bad IPv6 literal");
-      port = after.substr(1);
-      if (port.empty()) bad_url(text, "empty port");
-    }
-  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-    if (host.empty() || port.empty()) bad_url(text, "bad host:port");
-  }
-  if (!port.empty()) {
-    int value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
-      bad_url(text, "bad port");
-    }
-    url.port = value;
-  }
-  url.authority = std::string(authority);
-  url.host = std::string(host);
-  if (rest.empty() || rest.front() == '?') {
-    url.target.reserve(1 + rest.size());
-    url.target = "/";
-  }
-  url.target.append(rest);
+  const wire::UrlHost& h = u->hosts.front();
+  url.authority = h.port ? h.host + ":" + std::to_string(h.port) : h.host;
+  url.host = h.host.starts_with('[') ? h.host.substr(1, h.host.size() - 2) : h.host;
+  if (h.port) url.port = h.port;
+  url.target = u->path.empty() ? "/" : u->path;
+  if (!u->query.empty()) url.target += "?" + u->query;
   return url;
 }
 

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 
 namespace broker {
 
@@ -40,7 +40,7 @@ Settings read_settings(core::service::App& app) {
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
   if (!core::amqp::parse_amqp_url(s.rabbit_url)) {
     env.fail("RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
-             core::config::redact_url(s.rabbit_url) + "\"");
+             wire::redact_url(s.rabbit_url) + "\"");
   }
   s.internal_token = app.limits().downstream_token;
   s.timeout = app.limits().downstream_timeout;

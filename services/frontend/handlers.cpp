@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 #include "core/http/json_io.hpp"
 #include "services/frontend/page.hpp"
 #include "services/frontend/proxy.hpp"
@@ -43,7 +43,7 @@ bool valid_broker_url(std::string_view url) {
     }
   }
   if (url.front() == '/') return url.size() == 1 || url[1] != '/';  // "//host" is not a path
-  auto parsed = core::config::parse_url(url);
+  auto parsed = wire::parse_url(url);
   return parsed && (parsed->scheme == "http" || parsed->scheme == "https") && parsed->userinfo.empty() &&
          parsed->hosts.size() == 1;
 }

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "core/amqp/url.hpp"
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 #include "core/http/client.hpp"
 #include "wire/amqp/topology.hpp"
 
@@ -25,7 +25,7 @@ std::string http_url(core::config::Env& env, std::string_view name, std::string_
     (void)core::http::HttpUrl::parse(url + "/");
   } catch (const std::invalid_argument&) {
     env.fail(fmt::format("{} must be http://host[:port], got \"{}\"", name,
-                         core::config::redact_url(url)));
+                         wire::redact_url(url)));
   }
   return url;
 }
@@ -38,7 +38,7 @@ Settings read_settings(core::service::App& app) {
   s.rabbit_url = env.str("RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/");
   if (!core::amqp::parse_amqp_url(s.rabbit_url)) {
     env.fail("RABBIT_URL must be amqp://user:pass@host:port/vhost, got \"" +
-             core::config::redact_url(s.rabbit_url) + "\"");
+             wire::redact_url(s.rabbit_url) + "\"");
   }
   s.logger_url = http_url(env, "LOGGER_URL", "http://127.0.0.1:8083");
   s.mail_url = http_url(env, "MAIL_URL", "http://127.0.0.1:8084");

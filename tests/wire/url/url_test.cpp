@@ -1,11 +1,11 @@
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace core::config {
+namespace wire {
 namespace {
 
-TEST(ConfigUrl, Parts) {
+TEST(Url, Parts) {
   auto u = parse_url("AMQP://guest:pw@rabbit.local:5672/vhost?heartbeat=10");
   ASSERT_TRUE(u);
   EXPECT_EQ(u->scheme, "amqp");
@@ -16,7 +16,7 @@ TEST(ConfigUrl, Parts) {
   EXPECT_EQ(u->query, "heartbeat=10");
 }
 
-TEST(ConfigUrl, Shapes) {
+TEST(Url, Shapes) {
   EXPECT_TRUE(parse_url("http://localhost"));
   EXPECT_EQ(parse_url("http://localhost")->port(), 0);
   EXPECT_TRUE(parse_url("http://[::1]:8080/x"));
@@ -33,7 +33,7 @@ TEST(ConfigUrl, Shapes) {
   }
 }
 
-TEST(ConfigUrl, Redact) {
+TEST(Url, Redact) {
   EXPECT_EQ(redact_url("amqp://u:secret@h:5672/v"), "amqp://u:***@h:5672/v");
   EXPECT_EQ(redact_url("amqp://u@h/"), "amqp://u@h/");
   EXPECT_EQ(redact_url("http://h/p@x:y"), "http://h/p@x:y");
@@ -41,4 +41,4 @@ TEST(ConfigUrl, Redact) {
 }
 
 }  // namespace
-}  // namespace core::config
+}  // namespace wire

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace core::config {
+namespace wire {
 
 struct UrlHost {
   std::string host;  // IPv6 literals keep their brackets
@@ -31,4 +31,4 @@ std::optional<Url> parse_url(std::string_view text);
 /// `text` with any userinfo password replaced by "***", for messages that echo a URL.
 std::string redact_url(std::string_view text);
 
-}  // namespace core::config
+}  // namespace wire

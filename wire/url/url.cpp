@@ -1,10 +1,10 @@
-#include "core/config/url.hpp"
+#include "wire/url/url.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
-namespace core::config {
+namespace wire {
 namespace {
 
 bool is_scheme_char(char c) {
@@ -120,4 +120,4 @@ std::string redact_url(std::string_view text) {
   return out;
 }
 
-}  // namespace core::config
+}  // namespace wire
