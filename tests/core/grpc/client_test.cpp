@@ -14,6 +14,7 @@
 #include "core/runtime/timer.hpp"
 #include "tests/support/wait.hpp"
 #include "wire/grpc/metadata.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace {
 
@@ -102,7 +103,7 @@ Task<StatusCode> status_of(Client* client, std::string path, std::string request
   co_return StatusCode::ok;
 }
 
-Task<void> round_trip() {
+CORO_TEST(GrpcClient, RoundTripWithMetadata) {
   Server server(local(0, "s3cret"));
   server.start();
   {
@@ -132,14 +133,12 @@ Task<void> round_trip() {
   co_await settle();
 }
 
-TEST(GrpcClient, RoundTripWithMetadata) { core::run_sync(round_trip()); }
-
 Task<void> one_call(Client* client, int i, int* ok) {
   std::string ms = std::to_string(i % 7);
   if (co_await client->call("/test.T/Slow", ms) == ms) ++*ok;
 }
 
-Task<void> many_in_flight() {
+CORO_TEST(GrpcClient, SixHundredConcurrentCallsOnOneConnection) {
   Server server(local());
   server.start();
   {
@@ -156,12 +155,10 @@ Task<void> many_in_flight() {
   co_await settle();
 }
 
-TEST(GrpcClient, SixHundredConcurrentCallsOnOneConnection) { core::run_sync(many_in_flight()); }
-
 // A server that takes one stream at a time: the calls sent before its SETTINGS arrived are
 // refused unprocessed (REFUSED_STREAM) and sent again, then wait for a free stream. Every call
 // succeeds either way.
-Task<void> refused_streams_go_again() {
+CORO_TEST(GrpcClient, RefusedStreamsAreSentAgain) {
   ServerOptions o = local();
   o.connection.limits.max_concurrent_streams = 1;
   Server server(o);
@@ -178,9 +175,7 @@ Task<void> refused_streams_go_again() {
   co_await settle();
 }
 
-TEST(GrpcClient, RefusedStreamsAreSentAgain) { core::run_sync(refused_streams_go_again()); }
-
-Task<void> error_statuses() {
+CORO_TEST(GrpcClient, ErrorStatusesFromTrailersOnlyResponses) {
   Server server(local(0, "s3cret"));
   server.start();
   {
@@ -201,8 +196,6 @@ Task<void> error_statuses() {
   co_await settle();
 }
 
-TEST(GrpcClient, ErrorStatusesFromTrailersOnlyResponses) { core::run_sync(error_statuses()); }
-
 Task<void> expect_timeout(Client* client, std::string ms, Duration timeout, bool* timed_out) {
   core::grpc::CallOptions o;
   o.timeout = timeout;
@@ -216,7 +209,7 @@ Task<void> expect_timeout(Client* client, std::string ms, Duration timeout, bool
   }
 }
 
-Task<void> deadline_expiry() {
+CORO_TEST(GrpcClient, DeadlineExpiryCancelsTheCall) {
   Server server(local());
   server.start();
   {
@@ -235,9 +228,7 @@ Task<void> deadline_expiry() {
   co_await settle();
 }
 
-TEST(GrpcClient, DeadlineExpiryCancelsTheCall) { core::run_sync(deadline_expiry()); }
-
-Task<void> message_limits() {
+CORO_TEST(GrpcClient, MessageLimitsBothWays) {
   Server server(local());
   server.start();
   {
@@ -258,8 +249,6 @@ Task<void> message_limits() {
   co_await settle();
 }
 
-TEST(GrpcClient, MessageLimitsBothWays) { core::run_sync(message_limits()); }
-
 Task<void> in_flight_then_cut(Client* client, bool* unavailable) {
   try {
     co_await client->call("/test.T/Slow", "20000");
@@ -279,7 +268,7 @@ Task<bool> eventually_answers(Client* client) {
   co_return false;
 }
 
-Task<void> server_gone() {
+CORO_TEST(GrpcClient, ReconnectsAfterTheServerIsGone) {
   auto first = std::make_unique<Server>(local());
   first->start();
   int port = first->port();
@@ -312,8 +301,6 @@ Task<void> server_gone() {
   co_await settle();
 }
 
-TEST(GrpcClient, ReconnectsAfterTheServerIsGone) { core::run_sync(server_gone()); }
-
 Task<bool> refused(Client* client) {
   try {
     co_await client->call("/test.T/Echo", "x");
@@ -330,7 +317,7 @@ Task<void> keep_calling(Client* client, bool* stop) {
   }
 }
 
-Task<void> back_off_then_retry() {
+CORO_TEST(GrpcClient, FailedConnectsBackOff) {
   int port = 0;
   {
     Server gone(local());
@@ -351,9 +338,7 @@ Task<void> back_off_then_retry() {
   co_await core::sleep(Duration(100));
 }
 
-TEST(GrpcClient, FailedConnectsBackOff) { core::run_sync(back_off_then_retry()); }
-
-Task<void> close_while_calling() {
+CORO_TEST(GrpcClient, CloseFailsCallsAndEndsTheConnection) {
   Server server(local());
   server.start();
   {
@@ -373,11 +358,9 @@ Task<void> close_while_calling() {
   co_await settle();
 }
 
-TEST(GrpcClient, CloseFailsCallsAndEndsTheConnection) { core::run_sync(close_while_calling()); }
-
 // A peer that accepts and never sends a byte (not even SETTINGS): the call times out, and a
 // whole call_timeout of silence breaks the connection, so the next call connects afresh.
-Task<void> silent_peer() {
+CORO_TEST(GrpcClient, SilentPeerIsGivenUp) {
   std::vector<core::TcpStream> held;
   core::TcpListener hole;
   hole.listen("127.0.0.1", 0, false, [&](core::TcpStream s) { held.push_back(std::move(s)); });
@@ -407,9 +390,7 @@ Task<void> silent_peer() {
   co_await settle();
 }
 
-TEST(GrpcClient, SilentPeerIsGivenUp) { core::run_sync(silent_peer()); }
-
-Task<void> goaway_moves_on() {
+CORO_TEST(GrpcClient, GoawayIsNotAHang) {
   Server server(local());
   server.start();
   {
@@ -430,7 +411,5 @@ Task<void> goaway_moves_on() {
   }
   co_await settle();
 }
-
-TEST(GrpcClient, GoawayIsNotAHang) { core::run_sync(goaway_moves_on()); }
 
 }  // namespace

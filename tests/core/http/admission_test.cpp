@@ -10,6 +10,7 @@
 #include "core/http/json_io.hpp"
 #include "core/runtime/spawn.hpp"
 #include "tests/core/http/http_test_support.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace core::http {
 namespace {
@@ -149,7 +150,7 @@ std::string get(std::string_view path, std::string_view extra = "") {
   return "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\n" + std::string(extra) + "\r\n";
 }
 
-Task<void> rate_limited() {
+CORO_TEST(Admission, RateLimitAnswers429WithRetryAfter) {
   ServerOptions o = testing::local_options();
   o.admission.rate_limiter = std::make_shared<RateLimiter>(0.01, 3);  // a token per 100 s: no refill mid-test
   auto server = start_server(o, routes());
@@ -177,9 +178,7 @@ Task<void> rate_limited() {
   co_await stop_server(server.get());
 }
 
-TEST(Admission, RateLimitAnswers429WithRetryAfter) { core::run_sync(rate_limited()); }
-
-Task<void> forwarded_client() {
+CORO_TEST(Admission, ATrustedProxysForwardedClientIsLimitedOnItsOwn) {
   ServerOptions o = testing::local_options();
   o.admission.trusted_proxies = networks({"127.0.0.1"});
   o.admission.rate_limiter = std::make_shared<RateLimiter>(0.01, 1);
@@ -196,8 +195,6 @@ Task<void> forwarded_client() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(Admission, ATrustedProxysForwardedClientIsLimitedOnItsOwn) { core::run_sync(forwarded_client()); }
 
 struct Outcome {
   int status = 0;
@@ -216,7 +213,7 @@ Task<void> call(const Server* server, std::string path, Outcome* out) {
   out->done = true;
 }
 
-Task<void> in_flight_cap() {
+CORO_TEST(Admission, RequestsOverTheInFlightCapAre503WithRetryAfter) {
   ServerOptions o = testing::local_options();
   o.admission.max_in_flight = 2;
   auto server = start_server(o, routes());
@@ -244,9 +241,7 @@ Task<void> in_flight_cap() {
   co_await stop_server(server.get());
 }
 
-TEST(Admission, RequestsOverTheInFlightCapAre503WithRetryAfter) { core::run_sync(in_flight_cap()); }
-
-Task<void> long_request_line() {
+CORO_TEST(Admission, RequestLineOver8KiBIs414AndCloses) {
   auto server = start_server(testing::local_options(), routes());
   {
     TcpStream s = co_await tcp_connect("127.0.0.1", server->port(), 2s);
@@ -258,9 +253,7 @@ Task<void> long_request_line() {
   co_await stop_server(server.get());
 }
 
-TEST(Admission, RequestLineOver8KiBIs414AndCloses) { core::run_sync(long_request_line()); }
-
-Task<void> hostile_framing_closes() {
+CORO_TEST(Admission, HostileFramingIs400AndCloses) {
   auto server = start_server(testing::local_options(), routes());
   const std::string cases[] = {
       "POST /hello HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
@@ -279,8 +272,6 @@ Task<void> hostile_framing_closes() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(Admission, HostileFramingIs400AndCloses) { core::run_sync(hostile_framing_closes()); }
 
 }  // namespace
 }  // namespace core::http

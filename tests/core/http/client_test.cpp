@@ -12,6 +12,7 @@
 #include "core/http/json_io.hpp"
 #include "core/runtime/spawn.hpp"
 #include "tests/core/http/http_test_support.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace core::http {
 namespace {
@@ -217,7 +218,7 @@ TEST(HttpUrl, Refuses) {
 
 // --- pooling -------------------------------------------------------------------------------
 
-Task<void> sequential_reuse() {
+CORO_TEST(HttpClient, SequentialRequestsReuseOneConnection) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -233,9 +234,7 @@ Task<void> sequential_reuse() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, SequentialRequestsReuseOneConnection) { run_sync(sequential_reuse()); }
-
-Task<void> concurrent_then_reuse() {
+CORO_TEST(HttpClient, ConcurrentRequestsOpenSeveralConnectionsThenReuseThem) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -250,11 +249,7 @@ Task<void> concurrent_then_reuse() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, ConcurrentRequestsOpenSeveralConnectionsThenReuseThem) {
-  run_sync(concurrent_then_reuse());
-}
-
-Task<void> capped_connections() {
+CORO_TEST(HttpClient, RequestsBeyondTheCapWaitForAFreeConnection) {
   auto server = start_server(testing::local_options(), routes());
   {
     ClientOptions o;
@@ -268,9 +263,7 @@ Task<void> capped_connections() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, RequestsBeyondTheCapWaitForAFreeConnection) { run_sync(capped_connections()); }
-
-Task<void> slot_wait_times_out() {
+CORO_TEST(HttpClient, WaitingForAConnectionCountsAgainstTheDeadline) {
   auto server = start_server(testing::local_options(), routes());
   {
     ClientOptions o;
@@ -292,9 +285,7 @@ Task<void> slot_wait_times_out() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, WaitingForAConnectionCountsAgainstTheDeadline) { run_sync(slot_wait_times_out()); }
-
-Task<void> max_idle() {
+CORO_TEST(HttpClient, KeepsAtMostMaxIdlePerHost) {
   auto server = start_server(testing::local_options(), routes());
   {
     ClientOptions o;
@@ -308,9 +299,7 @@ Task<void> max_idle() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, KeepsAtMostMaxIdlePerHost) { run_sync(max_idle()); }
-
-Task<void> idle_expiry() {
+CORO_TEST(HttpClient, IdleConnectionsOlderThanIdleTimeoutAreClosed) {
   auto server = start_server(testing::local_options(), routes());
   {
     ClientOptions o;
@@ -327,11 +316,9 @@ Task<void> idle_expiry() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, IdleConnectionsOlderThanIdleTimeoutAreClosed) { run_sync(idle_expiry()); }
-
 // --- framing -------------------------------------------------------------------------------
 
-Task<void> chunked_and_head() {
+CORO_TEST(HttpClient, ChunkedAndHeadResponsesKeepTheConnection) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -350,9 +337,7 @@ Task<void> chunked_and_head() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, ChunkedAndHeadResponsesKeepTheConnection) { run_sync(chunked_and_head()); }
-
-Task<void> post_with_headers() {
+CORO_TEST(HttpClient, PostSendsBodyHeadersAndHost) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -371,9 +356,7 @@ Task<void> post_with_headers() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, PostSendsBodyHeadersAndHost) { run_sync(post_with_headers()); }
-
-Task<void> connection_close_not_reused() {
+CORO_TEST(HttpClient, ConnectionCloseResponseIsNotReused) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -388,9 +371,7 @@ Task<void> connection_close_not_reused() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, ConnectionCloseResponseIsNotReused) { run_sync(connection_close_not_reused()); }
-
-Task<void> http10_and_until_close() {
+CORO_TEST(HttpClient, Http10AndReadUntilCloseResponsesAreNotPooled) {
   {
     RawServer raw(Behaviour::http10);
     {
@@ -414,13 +395,9 @@ Task<void> http10_and_until_close() {
   }
 }
 
-TEST(HttpClient, Http10AndReadUntilCloseResponsesAreNotPooled) {
-  run_sync(http10_and_until_close());
-}
-
 // --- stale connections ---------------------------------------------------------------------
 
-Task<void> server_closed_idle() {
+CORO_TEST(HttpClient, ServerClosedIdleConnectionIsReplacedTransparently) {
   ServerOptions so = testing::local_options();
   so.idle_timeout = 50ms;
   auto server = start_server(so, routes());
@@ -437,11 +414,7 @@ Task<void> server_closed_idle() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, ServerClosedIdleConnectionIsReplacedTransparently) {
-  run_sync(server_closed_idle());
-}
-
-Task<void> retry_on_reused() {
+CORO_TEST(HttpClient, ReusedConnectionFailingBeforeAnyResponseByteIsRetriedOnce) {
   RawServer raw(Behaviour::answer_then_close_second);
   {
     Client client;
@@ -457,11 +430,7 @@ Task<void> retry_on_reused() {
   co_await settle(&raw);
 }
 
-TEST(HttpClient, ReusedConnectionFailingBeforeAnyResponseByteIsRetriedOnce) {
-  run_sync(retry_on_reused());
-}
-
-Task<void> fresh_not_retried() {
+CORO_TEST(HttpClient, FreshConnectionClosedWithoutResponseIsNetError) {
   RawServer raw(Behaviour::close_without_answer);
   {
     Client client;
@@ -472,11 +441,9 @@ Task<void> fresh_not_retried() {
   co_await settle(&raw);
 }
 
-TEST(HttpClient, FreshConnectionClosedWithoutResponseIsNetError) { run_sync(fresh_not_retried()); }
-
 // --- errors --------------------------------------------------------------------------------
 
-Task<void> refused() {
+CORO_TEST(HttpClient, ConnectionRefusedAndUnknownHostAreNetErrors) {
   int port = 0;
   {
     TcpListener probe;  // a port that was free a moment ago and has no listener now
@@ -490,9 +457,7 @@ Task<void> refused() {
   EXPECT_EQ(f.type, "NetError") << f.what;
 }
 
-TEST(HttpClient, ConnectionRefusedAndUnknownHostAreNetErrors) { run_sync(refused()); }
-
-Task<void> never_answers() {
+CORO_TEST(HttpClient, ServerThatNeverAnswersTimesOutWithinTheDeadline) {
   RawServer raw(Behaviour::never_answer);
   {
     Client client;
@@ -506,8 +471,6 @@ Task<void> never_answers() {
   }
   co_await settle(&raw);
 }
-
-TEST(HttpClient, ServerThatNeverAnswersTimesOutWithinTheDeadline) { run_sync(never_answers()); }
 
 Task<void> malformed() {
   {
@@ -535,7 +498,7 @@ Task<void> malformed() {
 
 TEST(HttpClient, MalformedOrTruncatedResponseIsProtocolError) { run_sync(malformed()); }
 
-Task<void> too_large() {
+CORO_TEST(HttpClient, ResponseOverTheBodyLimitIsProtocolError) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -553,9 +516,7 @@ Task<void> too_large() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpClient, ResponseOverTheBodyLimitIsProtocolError) { run_sync(too_large()); }
-
-Task<void> early_answer() {
+CORO_TEST(HttpClient, EarlyAnswerIsReadEvenWhenTheWriteFails) {
   auto server = start_server(testing::local_options(), routes());
   {
     // The server refuses the body from its headers and closes; the client, still writing (more
@@ -567,8 +528,6 @@ Task<void> early_answer() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(HttpClient, EarlyAnswerIsReadEvenWhenTheWriteFails) { run_sync(early_answer()); }
 
 }  // namespace
 }  // namespace core::http

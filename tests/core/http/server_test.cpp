@@ -14,6 +14,7 @@
 #include "tests/core/http/http_test_support.hpp"
 #include "tests/support/wait.hpp"
 #include "wire/json/value.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace core::http {
 namespace {
@@ -145,7 +146,7 @@ Task<void> keep_alive() {
 
 TEST(HttpServer, KeepAliveServesTwoRequestsOnOneConnection) { run_sync(keep_alive()); }
 
-Task<void> pipelining() {
+CORO_TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
   auto server = start_server(testing::local_options(), routes());
   {
     TcpStream s = co_await connect_to(*server);
@@ -159,8 +160,6 @@ Task<void> pipelining() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) { run_sync(pipelining()); }
 
 Task<void> header_timeout() {
   ServerOptions o = testing::local_options();
@@ -196,7 +195,7 @@ Task<void> idle_timeout() {
 
 TEST(HttpServer, IdleKeepAliveConnectionClosesAfterIdleTimeout) { run_sync(idle_timeout()); }
 
-Task<void> expect_continue() {
+CORO_TEST(HttpServer, ExpectContinueGetsAnInterimResponse) {
   auto server = start_server(testing::local_options(), routes());
   {
     TcpStream s = co_await connect_to(*server);
@@ -217,11 +216,9 @@ Task<void> expect_continue() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpServer, ExpectContinueGetsAnInterimResponse) { run_sync(expect_continue()); }
-
 // --- limits --------------------------------------------------------------------------------
 
-Task<void> body_too_large() {
+CORO_TEST(HttpServer, BodyOverTheLimitIs413) {
   auto server = start_server(testing::local_options(), routes());
   {
     Response r = co_await one_request(
@@ -240,9 +237,7 @@ Task<void> body_too_large() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpServer, BodyOverTheLimitIs413) { run_sync(body_too_large()); }
-
-Task<void> header_too_large() {
+CORO_TEST(HttpServer, HeaderBlockOverTheLimitIs431) {
   auto server = start_server(testing::local_options(), routes());
   {
     Response r = co_await one_request(
@@ -252,8 +247,6 @@ Task<void> header_too_large() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(HttpServer, HeaderBlockOverTheLimitIs431) { run_sync(header_too_large()); }
 
 Task<void> max_connections() {
   ServerOptions o = testing::local_options();
@@ -296,7 +289,7 @@ TEST(HttpServer, ConnectionsOverMaxConnectionsAreRefused) { run_sync(max_connect
 
 // --- routing and middleware ----------------------------------------------------------------
 
-Task<void> not_found_and_wrong_method() {
+CORO_TEST(HttpServer, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
   auto server = start_server(testing::local_options(), routes());
   {
     Response r = co_await one_request(server.get(), get("/nope"));
@@ -314,11 +307,7 @@ Task<void> not_found_and_wrong_method() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpServer, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
-  run_sync(not_found_and_wrong_method());
-}
-
-Task<void> request_ids() {
+CORO_TEST(HttpServer, RequestIdIsEchoedOrGenerated) {
   auto server = start_server(testing::local_options(), routes());
   {
     Response r = co_await one_request(server.get(), get("/id", "X-Request-ID: abc-123\r\n"));
@@ -336,9 +325,7 @@ Task<void> request_ids() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpServer, RequestIdIsEchoedOrGenerated) { run_sync(request_ids()); }
-
-Task<void> cors() {
+CORO_TEST(HttpServer, CorsAllowlistAndPreflight) {
   ServerOptions o = testing::local_options();
   o.cors_origins = {"http://allowed.example"};
   auto server = start_server(o, routes());
@@ -364,8 +351,6 @@ Task<void> cors() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpServer, CorsAllowlistAndPreflight) { run_sync(cors()); }
-
 Task<void> internal_token() {
   ServerOptions o = testing::local_options();
   o.internal_token = "s3cret";
@@ -389,7 +374,7 @@ Task<void> internal_token() {
 
 TEST(HttpServer, InternalTokenGuardsAllButOpenPaths) { run_sync(internal_token()); }
 
-Task<void> handler_failures() {
+CORO_TEST(HttpServer, ThrowingHandlerIs500AndPoolFullIs503WithRetryAfter) {
   auto server = start_server(testing::local_options(), routes());
   {
     Response r = co_await one_request(server.get(), get("/throw"));
@@ -403,10 +388,6 @@ Task<void> handler_failures() {
     EXPECT_EQ(header_or_empty(r, "Retry-After"), "1");
   }
   co_await stop_server(server.get());
-}
-
-TEST(HttpServer, ThrowingHandlerIs500AndPoolFullIs503WithRetryAfter) {
-  run_sync(handler_failures());
 }
 
 // --- drain and shutdown --------------------------------------------------------------------
@@ -474,7 +455,7 @@ Task<void> drain() {
 
 TEST(HttpServer, DrainClosesIdleConnectionsAndFinishesInFlightOnes) { run_sync(drain()); }
 
-Task<void> client_hangs_up() {
+CORO_TEST(HttpServer, AClientThatHangsUpCancelsItsRunningRequest) {
   auto server = start_server(testing::local_options(), routes());
   watched_cancelled = false;
   {
@@ -490,9 +471,7 @@ Task<void> client_hangs_up() {
   co_await stop_server(server.get());
 }
 
-TEST(HttpServer, AClientThatHangsUpCancelsItsRunningRequest) { run_sync(client_hangs_up()); }
-
-Task<void> drain_grace_over() {
+CORO_TEST(HttpServer, DrainUnderADeadlineEndsWhenTheGracePeriodIsOver) {
   auto server = start_server(testing::local_options(), routes());
   TcpStream s = co_await connect_to(*server);
   entered = 0;
@@ -513,9 +492,7 @@ Task<void> drain_grace_over() {
   EXPECT_TRUE(co_await eventually([&] { return server->connections() == 0; }));
 }
 
-TEST(HttpServer, DrainUnderADeadlineEndsWhenTheGracePeriodIsOver) { run_sync(drain_grace_over()); }
-
-Task<void> destroyed_with_open_connections() {
+CORO_TEST(HttpServer, DestroyingTheServerWithOpenConnectionsIsSafe) {
   auto server = start_server(testing::local_options(), routes());
   TcpStream idle = co_await connect_to(*server);
   ResponseParser parser;
@@ -532,13 +509,9 @@ Task<void> destroyed_with_open_connections() {
   (void)co_await read_until_close(&busy, 2s);
 }
 
-TEST(HttpServer, DestroyingTheServerWithOpenConnectionsIsSafe) {
-  run_sync(destroyed_with_open_connections());
-}
-
 // --- through the client --------------------------------------------------------------------
 
-Task<void> with_client() {
+CORO_TEST(HttpServer, ServesTheClient) {
   auto server = start_server(testing::local_options(), routes());
   {
     Client client;
@@ -554,8 +527,6 @@ Task<void> with_client() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(HttpServer, ServesTheClient) { run_sync(with_client()); }
 
 }  // namespace
 }  // namespace core::http

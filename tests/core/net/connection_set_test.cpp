@@ -11,6 +11,7 @@
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
 #include "tests/support/wait.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace core {
 namespace {
@@ -50,7 +51,7 @@ Task<void> until_empty(const ConnectionSet* set) {
   while (set->size() > 0 && Clock::now() < give_up) co_await sleep(5ms);
 }
 
-Task<void> counting() {
+CORO_TEST(ConnectionSet, CountsItsMembersUpToTheCap) {
   ConnectionSet set(3);
   Outcome a, b, c;
   EXPECT_EQ(set.size(), 0u);
@@ -71,9 +72,7 @@ Task<void> counting() {
   EXPECT_TRUE(b.finished && c.finished);
 }
 
-TEST(ConnectionSet, CountsItsMembersUpToTheCap) { run_sync(counting()); }
-
-Task<void> drain_waits_for_busy() {
+CORO_TEST(ConnectionSet, DrainCutsIdleMembersAtOnceAndWaitsForBusyOnes) {
   ConnectionSet set(10);
   Outcome idle, busy;
   join(set, 10s, &idle);
@@ -90,11 +89,7 @@ Task<void> drain_waits_for_busy() {
   EXPECT_FALSE(set.accepting());
 }
 
-TEST(ConnectionSet, DrainCutsIdleMembersAtOnceAndWaitsForBusyOnes) {
-  run_sync(drain_waits_for_busy());
-}
-
-Task<void> drain_empty() {
+CORO_TEST(ConnectionSet, DrainOfAnEmptySetEndsAtOnce) {
   ConnectionSet set(10);
   auto started = Clock::now();
   co_await with_timeout(set.drain(), 5s);
@@ -102,9 +97,7 @@ Task<void> drain_empty() {
   EXPECT_FALSE(set.accepting());
 }
 
-TEST(ConnectionSet, DrainOfAnEmptySetEndsAtOnce) { run_sync(drain_empty()); }
-
-Task<void> drain_deadline() {
+CORO_TEST(ConnectionSet, DrainUnderADeadlineCutsWhatIsLeftWhenItPasses) {
   ConnectionSet set(10);
   Outcome stuck;
   join(set, 10s, &stuck, true);
@@ -123,12 +116,10 @@ Task<void> drain_deadline() {
   EXPECT_FALSE(stuck.detached);
 }
 
-TEST(ConnectionSet, DrainUnderADeadlineCutsWhatIsLeftWhenItPasses) { run_sync(drain_deadline()); }
-
 // A server's own drain policy: every member is cut, busy or not.
 void cut_everyone(ConnectionSet::Member& m) { m.token.cancel(); }
 
-Task<void> drain_with_own_stop() {
+CORO_TEST(ConnectionSet, DrainAppliesTheGivenStopToEveryMember) {
   ConnectionSet set(10);
   Outcome idle, busy;
   join(set, 10s, &idle);
@@ -139,9 +130,7 @@ Task<void> drain_with_own_stop() {
   EXPECT_TRUE(busy.cut);
 }
 
-TEST(ConnectionSet, DrainAppliesTheGivenStopToEveryMember) { run_sync(drain_with_own_stop()); }
-
-Task<void> destroyed_with_members() {
+CORO_TEST(ConnectionSet, DestroyingTheSetWithLiveMembersIsSafe) {
   auto set = std::make_unique<ConnectionSet>(10);
   Outcome idle, busy;
   join(*set, 10s, &idle);
@@ -152,8 +141,6 @@ Task<void> destroyed_with_members() {
   EXPECT_TRUE(idle.cut && idle.detached);
   EXPECT_TRUE(busy.cut && busy.detached);
 }
-
-TEST(ConnectionSet, DestroyingTheSetWithLiveMembersIsSafe) { run_sync(destroyed_with_members()); }
 
 }  // namespace
 }  // namespace core

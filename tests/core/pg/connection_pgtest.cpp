@@ -6,6 +6,7 @@
 #include "core/runtime/thread_pool.hpp"
 #include "tests/core/pg/pg_test_support.hpp"
 #include "tests/support/repo_root.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace {
 
@@ -68,7 +69,7 @@ TEST(PgConnection, HostNameIsResolvedOffTheLoop) {
   core::run_sync(by_name(named));
 }
 
-Task<void> unknown_host() {
+CORO_TEST(PgConnection, UnknownHostIsAConnectionError) {
   pg::PoolOptions o;
   o.dsn = "host=no-such-host.invalid port=5432 user=postgres";
   o.size = 1;
@@ -81,8 +82,6 @@ Task<void> unknown_host() {
     EXPECT_NE(std::string(e.what()).find("could not resolve"), std::string::npos) << e.what();
   }
 }
-
-TEST(PgConnection, UnknownHostIsAConnectionError) { core::run_sync(unknown_host()); }
 
 TEST(PgConnection, InvalidDsnIsRefusedAtConstruction) {
   core::Loop loop;

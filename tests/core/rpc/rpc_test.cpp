@@ -15,6 +15,7 @@
 #include "tests/wire/rpc/go_vectors.hpp"
 #include "wire/rpc/gob_codec.hpp"
 #include "wire/rpc/gob_primitives.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace {
 
@@ -78,7 +79,7 @@ Task<void> settle() { co_await core::sleep(Duration(30)); }
 
 class RpcTest : public ::testing::TestWithParam<Codec> {};
 
-Task<void> round_trip(Codec codec) {
+CORO_TEST_P(RpcTest, RoundTrip, Codec codec) {
   Server server(local(), registry());
   server.start();
   {
@@ -93,8 +94,6 @@ Task<void> round_trip(Codec codec) {
   co_await settle();
 }
 
-TEST_P(RpcTest, RoundTrip) { core::run_sync(round_trip(GetParam())); }
-
 Task<void> one_call(Client* client, int i, int* ok) {
   std::string name = "n" + std::to_string(i);
   // Replies come back in completion order, not call order.
@@ -102,7 +101,7 @@ Task<void> one_call(Client* client, int i, int* ok) {
   if (got == name) ++*ok;
 }
 
-Task<void> many_in_flight(Codec codec) {
+CORO_TEST_P(RpcTest, TwoHundredConcurrentCallsOnOneConnection, Codec codec) {
   Server server(local(), registry());
   server.start();
   {
@@ -117,11 +116,7 @@ Task<void> many_in_flight(Codec codec) {
   co_await settle();
 }
 
-TEST_P(RpcTest, TwoHundredConcurrentCallsOnOneConnection) {
-  core::run_sync(many_in_flight(GetParam()));
-}
-
-Task<void> error_replies(Codec codec) {
+CORO_TEST_P(RpcTest, ErrorRepliesAndUnknownMethods, Codec codec) {
   Server server(local(), registry());
   server.start();
   {
@@ -159,8 +154,6 @@ Task<void> error_replies(Codec codec) {
   co_await settle();
 }
 
-TEST_P(RpcTest, ErrorRepliesAndUnknownMethods) { core::run_sync(error_replies(GetParam())); }
-
 Task<void> expect_timeout(Client* client, Payload p, bool* timed_out) {
   try {
     co_await client->call("RPCServer.Slow", std::move(p));
@@ -169,7 +162,7 @@ Task<void> expect_timeout(Client* client, Payload p, bool* timed_out) {
   }
 }
 
-Task<void> timeout_then_late_reply(Codec codec) {
+CORO_TEST_P(RpcTest, TimeoutDropsTheLateReply, Codec codec) {
   Server server(local(), registry());
   server.start();
   {
@@ -192,9 +185,7 @@ Task<void> timeout_then_late_reply(Codec codec) {
   co_await settle();
 }
 
-TEST_P(RpcTest, TimeoutDropsTheLateReply) { core::run_sync(timeout_then_late_reply(GetParam())); }
-
-Task<void> restart(Codec codec) {
+CORO_TEST_P(RpcTest, ServerRestartClientReconnects, Codec codec) {
   auto first = std::make_unique<Server>(local(), registry());
   first->start();
   int port = first->port();
@@ -230,9 +221,7 @@ Task<void> restart(Codec codec) {
   co_await settle();
 }
 
-TEST_P(RpcTest, ServerRestartClientReconnects) { core::run_sync(restart(GetParam())); }
-
-Task<void> drain_finishes_calls(Codec codec) {
+CORO_TEST_P(RpcTest, DrainAnswersCallsInFlight, Codec codec) {
   Server server(local(), registry());
   server.start();
   Client client(to(server.port(), codec));
@@ -254,8 +243,6 @@ Task<void> drain_finishes_calls(Codec codec) {
   EXPECT_EQ(result, "finished");
 }
 
-TEST_P(RpcTest, DrainAnswersCallsInFlight) { core::run_sync(drain_finishes_calls(GetParam())); }
-
 Task<void> call_ignoring_errors(Client* client, Payload p, bool* failed, bool* done) {
   try {
     co_await client->call("RPCServer.Slow", std::move(p));
@@ -265,7 +252,7 @@ Task<void> call_ignoring_errors(Client* client, Payload p, bool* failed, bool* d
   *done = true;
 }
 
-Task<void> drain_deadline_cuts_calls(Codec codec) {
+CORO_TEST_P(RpcTest, DrainUnderADeadlineCutsTheCallsLeft, Codec codec) {
   Server server(local(), registry());
   server.start();
   Client client(to(server.port(), codec));
@@ -290,10 +277,6 @@ Task<void> drain_deadline_cuts_calls(Codec codec) {
   co_await settle();
 }
 
-TEST_P(RpcTest, DrainUnderADeadlineCutsTheCallsLeft) {
-  core::run_sync(drain_deadline_cuts_calls(GetParam()));
-}
-
 INSTANTIATE_TEST_SUITE_P(Codecs, RpcTest, ::testing::Values(Codec::gob, Codec::json),
                          [](const auto& info) {
                            return std::string(wire::rpc::codec_name(info.param));
@@ -311,7 +294,7 @@ Task<void> refused() {
 
 TEST(RpcClient, ConnectionRefusedIsNetError) { core::run_sync(refused()); }
 
-Task<void> silent_peer() {
+CORO_TEST(RpcClient, SilentPeerIsGivenUpAfterACallDeadline) {
   // Accepts and never answers, like a host that vanished without closing.
   std::vector<core::TcpStream> held;
   int accepted = 0;
@@ -334,9 +317,7 @@ Task<void> silent_peer() {
   co_await settle();
 }
 
-TEST(RpcClient, SilentPeerIsGivenUpAfterACallDeadline) { core::run_sync(silent_peer()); }
-
-Task<void> json_meta() {
+CORO_TEST(RpcServer, JsonMetaReachesTheHandler) {
   Server server(local(), registry());
   server.start();
   {
@@ -347,8 +328,6 @@ Task<void> json_meta() {
   co_await server.drain();
   co_await settle();
 }
-
-TEST(RpcServer, JsonMetaReachesTheHandler) { core::run_sync(json_meta()); }
 
 Task<void> write_ignoring_errors(core::TcpStream* s, const std::string* bytes, bool* done) {
   try {
@@ -376,7 +355,7 @@ Task<std::string> raw_exchange(int port, std::string bytes, Duration wait) {
   co_return got;
 }
 
-Task<void> go_bytes_over_tcp() {
+CORO_TEST(RpcServer, AnswersGoClientBytes) {
   Server server(local(), registry());
   server.start();
   // What a Go rpc.Client writes for two calls; the replies decode as Go's would.
@@ -402,9 +381,7 @@ Task<void> go_bytes_over_tcp() {
   co_await settle();
 }
 
-TEST(RpcServer, AnswersGoClientBytes) { core::run_sync(go_bytes_over_tcp()); }
-
-Task<void> bad_frames_close_only_their_connection() {
+CORO_TEST(RpcServer, BadFramesCloseOnlyTheirConnection) {
   Server server(local(), registry());
   server.start();
   Client client(to(server.port(), Codec::gob));
@@ -440,10 +417,6 @@ Task<void> bad_frames_close_only_their_connection() {
             "Processed payload via RPC:after");
   co_await server.drain();
   co_await settle();
-}
-
-TEST(RpcServer, BadFramesCloseOnlyTheirConnection) {
-  core::run_sync(bad_frames_close_only_their_connection());
 }
 
 }  // namespace

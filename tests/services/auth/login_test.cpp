@@ -6,6 +6,7 @@
 
 #include "core/pg/pool.hpp"
 #include "tests/services/auth/auth_test_support.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace {
 
@@ -210,7 +211,7 @@ TEST_F(LoginFixture, HangingLoggerNeverDelaysTheLogin) {
 }
 
 // A real driver with nothing listening (no server needed): 503, not a hang or a 500.
-Task<void> unreachable_database() {
+CORO_TEST(AuthHandler, UnreachableDatabaseAnswers503) {
   core::pg::PoolOptions o;
   o.dsn = "host=127.0.0.1 port=1 user=postgres dbname=users connect_timeout=1";
   o.size = 1;
@@ -226,7 +227,4 @@ Task<void> unreachable_database() {
   EXPECT_NE(r.body.find("database unavailable"), std::string::npos) << r.body;
 }
 
-TEST(AuthHandler, UnreachableDatabaseAnswers503) {
-  core::run_sync(unreachable_database());
-}
 }  // namespace

@@ -7,6 +7,7 @@
 #include "services/broker/actions.hpp"
 #include "services/broker/settings.hpp"
 #include "tests/core/http/http_test_support.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace broker {
 namespace {
@@ -26,7 +27,7 @@ core::Task<core::http::Response> throttled(core::http::Context& ctx) {
   co_return r;
 }
 
-core::Task<void> relays_the_throttle() {
+CORO_TEST(BrokerAuth, NamesTheClientAndRelaysTheLoginThrottle) {
   core::http::Router routes;
   routes.add("POST", "/authenticate", throttled);
   auto server = start_server(local_options(), std::move(routes));
@@ -46,8 +47,6 @@ core::Task<void> relays_the_throttle() {
   }
   co_await stop_server(server.get());
 }
-
-TEST(BrokerAuth, NamesTheClientAndRelaysTheLoginThrottle) { core::run_sync(relays_the_throttle()); }
 
 }  // namespace
 }  // namespace broker

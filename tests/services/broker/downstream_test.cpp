@@ -7,6 +7,7 @@
 #include "core/grpc/methods.hpp"
 #include "core/http/json_io.hpp"
 #include "tests/core/http/http_test_support.hpp"
+#include "tests/support/coro_test.hpp"
 
 namespace broker {
 namespace {
@@ -42,7 +43,7 @@ core::Task<HttpOutcome> call(core::http::Client* client, Downstream* d, std::str
   co_return last;
 }
 
-core::Task<void> load_shedding_does_not_open_the_breaker() {
+CORO_TEST(BrokerDownstream, A503WithRetryAfterIsLoadSheddingNotAFailure) {
   auto server = start_server(local_options(), routes());
   core::http::Client client;
   Downstream d{"auth", core::service::CircuitBreaker()};
@@ -58,10 +59,6 @@ core::Task<void> load_shedding_does_not_open_the_breaker() {
   EXPECT_FALSE(refused.ok);
   EXPECT_EQ(refused.response.status, 503);
   co_await stop_server(server.get());
-}
-
-TEST(BrokerDownstream, A503WithRetryAfterIsLoadSheddingNotAFailure) {
-  core::run_sync(load_shedding_does_not_open_the_breaker());
 }
 
 TEST(BrokerDownstream, FailureAnswersNameTheService) {
