@@ -51,6 +51,8 @@ struct Client::Connection {
   std::uint64_t reads = 0;  // reads that brought bytes
   std::uint64_t next_seq = 0;
   std::unordered_map<std::uint64_t, Pending*> pending;
+  std::size_t running = 0;  // its reader and writer coroutines alive
+  WaitList ended;           // close() waits here for them to end
 
   /// Fails every call in flight with `why` and closes; the pool replaces the connection.
   void fail(const std::exception_ptr& why) {
@@ -66,6 +68,17 @@ namespace {
 
 using Connection = Client::Connection;
 
+/// Counts a coroutine of the connection while it runs (close() waits for none to be left).
+struct Running {
+  explicit Running(Connection* c) : c(c) { ++c->running; }
+  ~Running() {
+    if (--c->running == 0) c->ended.notify_all();
+  }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+  Connection* c;
+};
+
 /// What the calls of a connection that broke fail with: NetError (the callee is unavailable).
 std::exception_ptr lost(const Connection& c, int code) {
   return std::make_exception_ptr(
@@ -74,6 +87,7 @@ std::exception_ptr lost(const Connection& c, int code) {
 
 // Writes the requests that accumulated during this turn of the loop in one write.
 Task<void> write_requests(std::shared_ptr<Connection> c) {
+  Running running(c.get());
   try {
     co_await yield();
     while (!c->out.empty() && c->state == Connection::State::open) {
@@ -102,6 +116,7 @@ void complete(Connection* c, wire::rpc::Reply reply) {
 // Connects, then reads replies until the connection ends.
 Task<void> run_connection(std::shared_ptr<Connection> c, std::string host, int port,
                           Duration connect_timeout) {
+  Running running(c.get());
   try {
     c->stream = co_await tcp_connect(host, port, connect_timeout);
     c->stream.set_nodelay(true);
@@ -212,6 +227,22 @@ Client::~Client() {
   }
 }
 
+Task<void> Client::close() {
+  closed_ = true;
+  auto closed = std::make_exception_ptr(NetError(UV_ECANCELED, "rpc client closed"));
+  std::vector<std::shared_ptr<Connection>> all;
+  for (auto& c : pool_) {
+    if (c) all.push_back(std::move(c));
+  }
+  for (auto& c : all) {
+    c->token.cancel();
+    c->fail(closed);
+  }
+  for (auto& c : all) {
+    while (c->running > 0) co_await c->ended.wait_uncancellable();
+  }
+}
+
 std::size_t Client::open_connections() const noexcept {
   std::size_t n = 0;
   for (const auto& c : pool_) n += c && c->state == Connection::State::open;
@@ -219,6 +250,7 @@ std::size_t Client::open_connections() const noexcept {
 }
 
 std::shared_ptr<Client::Connection> Client::pick() {
+  if (closed_) throw NetError(UV_ECANCELED, "rpc client closed");
   std::size_t slot = next_++ % pool_.size();
   auto& c = pool_[slot];
   if (!c || c->state == Connection::State::broken) {

@@ -43,6 +43,11 @@ class Client {
   /// in flight, rpc::ProtocolError for a reply that does not decode.
   Task<std::string> call(std::string method, Payload payload);
 
+  /// Fails the calls in flight (NetError), closes the connections and waits until their
+  /// coroutines are gone: a worker's drain step, while its loop still runs, so nothing of the
+  /// client outlives the loop. Calls after it fail at once with NetError.
+  Task<void> close();
+
   const ClientOptions& options() const noexcept { return options_; }
   /// Connections open now (for tests and metrics).
   std::size_t open_connections() const noexcept;
@@ -55,6 +60,7 @@ class Client {
   ClientOptions options_;
   std::vector<std::shared_ptr<Connection>> pool_;
   std::size_t next_ = 0;
+  bool closed_ = false;
 };
 
 }  // namespace core::rpc

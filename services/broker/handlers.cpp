@@ -68,6 +68,7 @@ void register_routes(core::service::App& app, const Settings& settings) {
     state->amqp.start();  // connects (and reconnects) in the background
     worker.on_drain([state]() { return state->amqp.close(); });
     worker.on_drain([state]() { return state->grpc.close(); });
+    worker.on_drain([state]() { return state->rpc.close(); });
     router.add("POST", "/handle", [state](core::http::Context& c) { return handle(state.get(), c); });
     router.add("POST", "/log-grpc", [state](core::http::Context& c) { return log_grpc(state.get(), c); });
   });
