@@ -1,5 +1,7 @@
 #include "wire/json/value.hpp"
 
+#include <jansson.h>
+
 #include <cmath>
 #include <string>
 
@@ -16,6 +18,18 @@ int append_chunk(const char* buffer, std::size_t size, void* data) {
 }
 
 }  // namespace
+
+Value::Value(const Value& other) noexcept : p_(json_incref(other.p_)) {}
+Value::~Value() { json_decref(p_); }
+
+bool Value::is_object() const noexcept { return json_is_object(p_); }
+bool Value::is_array() const noexcept { return json_is_array(p_); }
+bool Value::is_string() const noexcept { return json_is_string(p_); }
+bool Value::is_integer() const noexcept { return json_is_integer(p_); }
+bool Value::is_real() const noexcept { return json_is_real(p_); }
+bool Value::is_number() const noexcept { return json_is_number(p_); }
+bool Value::is_bool() const noexcept { return json_is_boolean(p_); }
+bool Value::is_null() const noexcept { return p_ == nullptr || json_is_null(p_); }
 
 Value& Value::operator=(const Value& other) noexcept {
   if (this != &other) {

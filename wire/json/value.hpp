@@ -1,9 +1,8 @@
 #pragma once
 // jansson with RAII. A Value owns one reference to a json_t; copies share the node (jansson
 // reference counts atomically), so a copy is cheap and a mutation through one copy is seen by
-// the others, like a shared_ptr.
-#include <jansson.h>
-
+// the others, like a shared_ptr. jansson itself stays behind this header: its users see only
+// the opaque node type.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,6 +11,8 @@
 #include <utility>
 
 #include "wire/result.hpp"
+
+struct json_t;  // jansson's node (opaque here)
 
 namespace wire::json {
 
@@ -22,11 +23,11 @@ class Value {
  public:
   /// Absent: holds no json_t. is_null() is true, dump() gives "null".
   Value() noexcept = default;
-  Value(const Value& other) noexcept : p_(json_incref(other.p_)) {}
+  Value(const Value& other) noexcept;
   Value(Value&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
   Value& operator=(const Value& other) noexcept;
   Value& operator=(Value&& other) noexcept;
-  ~Value() { json_decref(p_); }
+  ~Value();
 
   /// Takes over a reference the caller owns (e.g. the result of json_object()).
   static Value adopt(json_t* owned) noexcept;
@@ -45,15 +46,15 @@ class Value {
 
   /// Holds a value (true for JSON null too; false only when absent).
   bool present() const noexcept { return p_ != nullptr; }
-  bool is_object() const noexcept { return json_is_object(p_); }
-  bool is_array() const noexcept { return json_is_array(p_); }
-  bool is_string() const noexcept { return json_is_string(p_); }
-  bool is_integer() const noexcept { return json_is_integer(p_); }
-  bool is_real() const noexcept { return json_is_real(p_); }
-  bool is_number() const noexcept { return json_is_number(p_); }
-  bool is_bool() const noexcept { return json_is_boolean(p_); }
+  bool is_object() const noexcept;
+  bool is_array() const noexcept;
+  bool is_string() const noexcept;
+  bool is_integer() const noexcept;
+  bool is_real() const noexcept;
+  bool is_number() const noexcept;
+  bool is_bool() const noexcept;
   /// True for JSON null and for an absent value.
-  bool is_null() const noexcept { return p_ == nullptr || json_is_null(p_); }
+  bool is_null() const noexcept;
 
   /// Object member `key`; absent when there is none or this is not an object.
   Value get(std::string_view key) const;

@@ -1,6 +1,7 @@
 #include "wire/json/value.hpp"
 
 #include <gtest/gtest.h>
+#include <jansson.h>  // the reference counts, seen from below the wrapper
 
 #include <string>
 #include <vector>
