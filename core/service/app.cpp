@@ -5,6 +5,7 @@
 
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/build_info.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/runtime/spawn.hpp"
 
@@ -94,6 +95,7 @@ http::ServerOptions server_options(const config::ServerLimits& limits, int port)
 
 App::App(std::string name, int default_port, int argc, char** argv) : name_(std::move(name)) {
   log::set_service(name_);
+  metrics::register_build_info(name_);
   port_ = env_.integer("PORT", default_port, 1, 65535);
   limits_ = config::read_server_limits(env_);
   limits_.workers = workers_from_args(argc, argv, limits_.workers);

@@ -37,6 +37,7 @@ ms_profile() {
     RPC_PORT=5001
     GRPC_PORT=50001
     MAIL_GRPC_PORT=50002
+    PROMETHEUS_PORT=9090
     ;;
   test)
     RUN_DIR=$REPO_ROOT/.run/test
@@ -61,6 +62,7 @@ ms_profile() {
     RPC_PORT=55001
     GRPC_PORT=55002
     MAIL_GRPC_PORT=55003
+    PROMETHEUS_PORT=59090
     ;;
   *)
     printf 'error: unknown profile "%s" (expected dev or test)\n' "${1:-}" >&2
@@ -75,6 +77,7 @@ ms_profile() {
   ENV_FILE=$RUN_DIR/env
   # Every server, in start order.
   MS_SERVERS=(postgres rabbitmq ferretdb mailpit mailpit-tls)
+  MS_SERVERS+=(prometheus)
 }
 
 # ms_load_env: export what RUN_DIR/env (written by scripts/servers) says about the servers of

@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "core/log/log.hpp"
+#include "core/metrics/downstream.hpp"
+#include "core/net/tcp_stream.hpp"
 #include "core/rpc/client.hpp"
 #include "core/runtime/spawn.hpp"
 
@@ -47,11 +49,24 @@ void warn_not_logged(const std::string& request_id, const std::string& email, co
 
 core::Task<void> log_with_deadline(std::shared_ptr<LoginLogger> logger, std::string email, std::string request_id,
                                    core::Duration deadline) {
+  const auto start = Clock::now();
+  auto record = [start](std::string_view outcome) {
+    std::chrono::duration<double> elapsed = Clock::now() - start;
+    core::metrics::record_downstream_call("logger", "rpc", outcome, elapsed.count());
+  };
   try {
     co_await core::with_timeout(logger->log_login(email, request_id), deadline);
+    record("ok");
   } catch (const core::Cancelled&) {
     throw;  // the worker is shutting down: spawn logs it at debug level
+  } catch (const core::TimeoutError& e) {
+    record("timed_out");
+    warn_not_logged(request_id, email, e.what());
+  } catch (const core::NetError& e) {
+    record("unavailable");
+    warn_not_logged(request_id, email, e.what());
   } catch (const std::exception& e) {
+    record("bad_reply");
     warn_not_logged(request_id, email, e.what());
   }
 }

@@ -3,6 +3,7 @@
 #include "core/amqp/error.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/downstream.hpp"
 #include "core/net/tcp_stream.hpp"
 #include "core/runtime/thread_pool.hpp"
 
@@ -41,8 +42,37 @@ Failure classify(const std::exception_ptr& error) {
   }
 }
 
-core::http::Response failed_call(Downstream* downstream, const std::exception_ptr& error) {
+namespace {
+
+std::string_view outcome_name(Failure f) {
+  switch (f) {
+    case Failure::unavailable:
+      return "unavailable";
+    case Failure::timed_out:
+      return "timed_out";
+    case Failure::bad_reply:
+      break;
+  }
+  return "bad_reply";
+}
+
+}  // namespace
+
+void record_call(const Downstream* downstream, std::string_view transport, std::string_view outcome,
+                 CallStart start) {
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  core::metrics::record_downstream_call(downstream->name, transport, outcome, elapsed.count());
+}
+
+core::http::Response refused_call(const Downstream* downstream, std::string_view transport) {
+  core::metrics::record_downstream_call(downstream->name, transport, "circuit_open", 0);
+  return failure_response(downstream->name, Failure::unavailable);
+}
+
+core::http::Response failed_call(Downstream* downstream, const std::exception_ptr& error,
+                                 std::string_view transport, CallStart start) {
   Failure f = classify(error);
+  record_call(downstream, transport, outcome_name(f), start);
   if (f != Failure::bad_reply) downstream->breaker.failure();
   try {
     std::rethrow_exception(error);
@@ -56,8 +86,9 @@ core::http::Response failed_call(Downstream* downstream, const std::exception_pt
 core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downstream,
                                   core::http::HttpUrl url, std::string body, wire::http::Headers headers,
                                   core::Duration timeout) {
-  if (!downstream->breaker.allow()) co_return HttpOutcome{false, failure_response(downstream->name, Failure::unavailable)};
+  if (!downstream->breaker.allow()) co_return HttpOutcome{false, refused_call(downstream, "http")};
   headers.push_back({"Content-Type", "application/json"});
+  const CallStart start = std::chrono::steady_clock::now();
   std::exception_ptr error;
   try {
     core::http::Response r = co_await client->request("POST", std::move(url), std::move(headers), std::move(body), timeout);
@@ -67,13 +98,14 @@ core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downst
     bool shedding = r.status == 503 && wire::http::find_header(r.headers, "Retry-After");
     if (r.status >= 500 && !shedding) downstream->breaker.failure();
     else downstream->breaker.success();
+    record_call(downstream, "http", r.status >= 500 ? "error_status" : "ok", start);
     co_return HttpOutcome{true, std::move(r)};
   } catch (const core::Cancelled&) {
     throw;  // the client went away: nothing to answer
   } catch (...) {
     error = std::current_exception();
   }
-  co_return HttpOutcome{false, failed_call(downstream, error)};
+  co_return HttpOutcome{false, failed_call(downstream, error, "http", start)};
 }
 
 }  // namespace broker

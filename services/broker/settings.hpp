@@ -32,10 +32,10 @@ struct State {
   core::http::Client http;
   core::rpc::Client rpc;  // pooled, multiplexed connections to the logger's RPC port
   core::amqp::Connection amqp;  // publishes with confirms; declares the shared topology
-  Downstream rabbit{"RabbitMQ", core::service::CircuitBreaker()};
-  Downstream auth{"auth", core::service::CircuitBreaker()};
-  Downstream logger{"logger", core::service::CircuitBreaker()};
-  Downstream mail{"mail", core::service::CircuitBreaker()};
+  Downstream rabbit{"RabbitMQ", core::service::CircuitBreaker("RabbitMQ")};
+  Downstream auth{"auth", core::service::CircuitBreaker("auth")};
+  Downstream logger{"logger", core::service::CircuitBreaker("logger")};
+  Downstream mail{"mail", core::service::CircuitBreaker("mail")};
   core::http::HttpUrl authenticate_url;
   core::http::HttpUrl log_url;
   core::http::HttpUrl send_url;

@@ -4,6 +4,7 @@
 
 #include "core/amqp/retry.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/downstream.hpp"
 #include "core/net/tcp_stream.hpp"
 
 namespace listener {
@@ -70,20 +71,30 @@ wire::http::Headers Relay::headers_for(const Forward& f, const Delivery& d) cons
 core::Task<CallResult> Relay::call(Forward f, const Delivery& d, QueueMetrics& metrics) {
   const core::http::HttpUrl& url = f.target == Target::logger ? log_url_ : send_url_;
   core::metrics::ScopedTimer timer(latency_for(f.target));
+  const auto start = std::chrono::steady_clock::now();
+  const std::string_view target = service_name(f.target);
+  auto record = [&](std::string_view outcome) {
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    core::metrics::record_downstream_call(target, "http", outcome, elapsed.count());
+  };
   try {
     wire::http::Response r =
         co_await http_.request("POST", url, headers_for(f, d), std::move(f.body), options_.timeout);
     CallResult result{CallResult::Kind::answered, r.status, {}};
     if (r.status < 200 || r.status >= 300) result.detail = reply_detail(r.body);
+    record(r.status >= 500 ? "error_status" : "ok");
     co_return result;
   } catch (const core::Cancelled&) {
     metrics.requeued.inc();
     throw;  // draining ran out of time: the consumer requeues it
   } catch (const core::TimeoutError&) {
+    record("timed_out");
     co_return CallResult{CallResult::Kind::timed_out, 0, {}};
   } catch (const core::NetError& e) {
+    record("unavailable");
     co_return CallResult{CallResult::Kind::unreachable, 0, e.what()};
   } catch (const std::exception& e) {
+    record("bad_reply");
     co_return CallResult{CallResult::Kind::bad_reply, 0, e.what()};
   }
 }
