@@ -9,6 +9,7 @@
 
 #include "core/http/client.hpp"
 #include "core/service/circuit_breaker.hpp"
+#include "core/trace/span.hpp"
 
 namespace broker {
 
@@ -46,9 +47,16 @@ struct HttpOutcome {
   core::http::Response response;
 };
 
-/// POSTs a JSON body to url under the downstream's breaker and deadline.
+/// POSTs a JSON body to url under the downstream's breaker and deadline, in a client span
+/// (child of `parent`, whose traceparent the request carries).
 core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downstream,
                                   core::http::HttpUrl url, std::string body, wire::http::Headers headers,
-                                  core::Duration timeout);
+                                  core::Duration timeout, const core::trace::Span* parent = nullptr);
+
+/// A client span for a call to `downstream` (empty without a parent).
+core::trace::Span call_span(const core::trace::Span* parent, std::string name, const Downstream* downstream);
+
+/// Marks the span of a failed call as an error.
+void fail_span(core::trace::Span& span, const std::exception_ptr& error);
 
 }  // namespace broker

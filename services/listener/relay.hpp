@@ -8,6 +8,7 @@
 // was confirmed (see verdict.hpp); otherwise it goes back to its queue.
 #include <string>
 
+#include "core/trace/span.hpp"
 #include "core/amqp/message.hpp"
 #include "core/amqp/publisher.hpp"
 #include "core/http/client.hpp"
@@ -41,12 +42,13 @@ class Relay {
   core::Task<core::amqp::Outcome> handle(core::amqp::Delivery& d);
 
  private:
-  core::Task<CallResult> call(Forward f, const core::amqp::Delivery& d, QueueMetrics& metrics);
+  core::Task<CallResult> call(Forward f, const core::amqp::Delivery& d, QueueMetrics& metrics,
+                              const core::trace::Span* parent);
   core::Task<core::amqp::Outcome> retry(core::amqp::Delivery& d, std::string reason,
                                         QueueMetrics& metrics);
   core::Task<core::amqp::Outcome> dead_letter(core::amqp::Delivery& d, std::string reason,
                                               QueueMetrics& metrics);
-  wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d) const;
+  wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d, const core::trace::Span& call) const;
   QueueMetrics& metrics_for(const core::amqp::Delivery& d) noexcept;
   core::metrics::Histogram& latency_for(Target target) noexcept;
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/trace/semconv.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/config/env.hpp"
@@ -52,7 +53,7 @@ core::Task<Response> post_log(Store* store, Context& ctx) {
   if (!key) co_return core::http::error_json(400, key.error().message);
   std::exception_ptr error;
   try {
-    co_await store->add(std::move(payload).value(), std::move(key).value());
+    co_await store->add(std::move(payload).value(), std::move(key).value(), &ctx.span);
   } catch (const core::Cancelled&) {
     throw;
   } catch (...) {
@@ -90,9 +91,22 @@ core::Task<Response> get_logs(Store* store, Context& ctx) {
 }
 
 core::Task<std::string> log_info(Store* store, wire::rpc::Payload payload) {
-  if (payload.name.empty()) throw core::rpc::Error("missing field: Name");
+  core::trace::Span span = core::trace::rpc_server_span("RPCServer.LogInfo", payload.traceparent);
+  if (payload.name.empty()) {
+    span.set_error("missing field: Name");
+    throw core::rpc::Error("missing field: Name");
+  }
   std::string name = payload.name;
-  co_await store->add(wire::contracts::LogPayload{std::move(payload.name), std::move(payload.data)}, "");
+  std::exception_ptr error;
+  try {
+    co_await store->add(wire::contracts::LogPayload{std::move(payload.name), std::move(payload.data)}, "", &span);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) {
+    core::trace::record_exception(span, error);
+    std::rethrow_exception(error);
+  }
   co_return "Processed payload via RPC:" + name;
 }
 
