@@ -73,7 +73,9 @@ Task<Response> Server::dispatch(Context& ctx) {
       bool overloaded = false;
       bool failed = false;
       try {
-        resp = co_await (*m.handler)(ctx);
+        Task<Response> handler = (*m.handler)(ctx);
+        handler.set_trace_ids(ctx.span.log_ids());  // its log lines name the request's span
+        resp = co_await std::move(handler);
       } catch (const Cancelled&) {
         throw;  // the connection is being cut (drain grace over, server gone): no answer
       } catch (const PoolFull& e) {

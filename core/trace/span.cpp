@@ -131,6 +131,15 @@ std::string Span::traceparent() const {
   return has_context_ ? wire::trace::format_traceparent(context_) : std::string();
 }
 
+log::TraceIds Span::log_ids() const noexcept {
+  log::TraceIds ids;
+  if (!has_context_) return ids;
+  ids.trace_id = context_.trace_id;
+  ids.span_id = context_.span_id;
+  ids.set = true;
+  return ids;
+}
+
 std::string Span::trace_id() const { return has_context_ ? wire::trace::to_hex(context_.trace_id) : std::string(); }
 std::string Span::span_id() const { return has_context_ ? wire::trace::to_hex(context_.span_id) : std::string(); }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/log/trace_ids.hpp"
 #include "core/trace/config.hpp"
 #include "wire/trace/span.hpp"
 
@@ -53,6 +54,8 @@ class Span {
   std::string traceparent() const;
   const std::string& tracestate() const noexcept { return context_.tracestate; }
   std::string trace_id() const;  ///< hex, "" without a context
+  /// The ids log lines of this span's work carry (core/log/trace_ids.hpp).
+  log::TraceIds log_ids() const noexcept;
   std::string span_id() const;
 
   /// Recorded spans only; no-ops otherwise.

@@ -97,8 +97,11 @@ void log_login_detached(std::shared_ptr<LoginLogger> logger, std::string email, 
     span.set("rpc.method", std::string("LogInfo"));
     span.set("peer.service", std::string("logger"));
   }
-  core::spawn(log_with_deadline(std::move(logger), std::move(email), std::move(request_id), deadline, std::move(span)),
-              shutdown, "login log");
+  const core::log::TraceIds ids = span.has_context() ? span.log_ids() : core::log::current_trace_ids();
+  core::Task<void> task =
+      log_with_deadline(std::move(logger), std::move(email), std::move(request_id), deadline, std::move(span));
+  task.set_trace_ids(ids);
+  core::spawn(std::move(task), shutdown, "login log");
 }
 
 }  // namespace auth

@@ -49,6 +49,7 @@ core::Task<Outcome> Relay::handle(Delivery& d) {
     span.set("messaging.rabbitmq.destination.routing_key", d.routing_key);
     span.set("messaging.message.id", d.message_id);
   }
+  co_await core::detail::SetTraceIds{span.log_ids()};
   auto forward = parse_message(d.routing_key, d.body, d.message_id);
   if (!forward) {
     span.set_error("malformed message");

@@ -92,6 +92,7 @@ core::Task<Response> get_logs(Store* store, Context& ctx) {
 
 core::Task<std::string> log_info(Store* store, wire::rpc::Payload payload) {
   core::trace::Span span = core::trace::rpc_server_span("RPCServer.LogInfo", payload.traceparent);
+  co_await core::detail::SetTraceIds{span.log_ids()};
   if (payload.name.empty()) {
     span.set_error("missing field: Name");
     throw core::rpc::Error("missing field: Name");
