@@ -20,9 +20,9 @@ Consumer::Consumer(detail::ConnectionCore& core, std::uint16_t channel, std::str
       prefetch_(prefetch == 0 ? 1 : prefetch),
       concurrency_(concurrency == 0 ? prefetch_ : concurrency),
       handler_(std::move(handler)),
-      unsettled_(metrics::registry().gauge("amqp_consumer_unsettled",
-                                           "Deliveries received and not yet acked, rejected or requeued",
-                                           {{"queue", queue_}})) {}
+      unsettled_(metrics::registry().gauge(
+          "amqp_consumer_unsettled", "Deliveries received and not yet acked, rejected or requeued",
+          {{"queue", queue_}})) {}
 
 void Consumer::on_delivery(Delivery d, std::uint64_t generation) {
   if (stopping_ || stopped_) {

@@ -7,18 +7,20 @@ namespace core::http {
 trace::Span start_server_span(const wire::http::Request& request) {
   const std::string* parent = request.header("traceparent");
   const std::string* state = request.header("tracestate");
-  trace::Span span = trace::Span::remote(request.method, wire::trace::SpanKind::server, parent ? *parent : "",
-                                         state ? *state : "");
+  trace::Span span = trace::Span::remote(request.method, wire::trace::SpanKind::server,
+                                         parent ? *parent : "", state ? *state : "");
   if (!span.recording()) return span;
   span.set("http.request.method", request.method);
   span.set("url.path", request.path);
   span.set("url.scheme", std::string("http"));
-  span.set("network.protocol.version", fmt::format("{}.{}", request.version_major, request.version_minor));
+  span.set("network.protocol.version",
+           fmt::format("{}.{}", request.version_major, request.version_minor));
   if (const std::string* ua = request.header("User-Agent")) span.set("user_agent.original", *ua);
   return span;
 }
 
-void end_server_span(trace::Span& span, std::string_view method, const std::string* route, int status) {
+void end_server_span(trace::Span& span, std::string_view method, const std::string* route,
+                     int status) {
   if (span.recording()) {
     if (route) {
       span.set("http.route", *route);

@@ -13,6 +13,7 @@ namespace core::http {
 trace::Span start_server_span(const wire::http::Request& request);
 
 /// Sets http.route, http.response.status_code and the name, then ends the span.
-void end_server_span(trace::Span& span, std::string_view method, const std::string* route, int status);
+void end_server_span(trace::Span& span, std::string_view method, const std::string* route,
+                     int status);
 
 }  // namespace core::http

@@ -31,7 +31,9 @@ std::string_view build_version() noexcept { return MS_BUILD_VERSION; }
 void register_build_info(std::string_view service) {
   registry()
       .gauge("build_info", "Always 1; the labels say which build of which service answers",
-             {{"service", std::string(service)}, {"version", std::string(build_version())}, {"compiler", compiler()}})
+             {{"service", std::string(service)},
+              {"version", std::string(build_version())},
+              {"compiler", compiler()}})
       .set(1);
 }
 

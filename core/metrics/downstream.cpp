@@ -7,8 +7,8 @@
 
 namespace core::metrics {
 
-void record_downstream_call(std::string_view target, std::string_view transport, std::string_view outcome,
-                            double seconds) {
+void record_downstream_call(std::string_view target, std::string_view transport,
+                            std::string_view outcome, double seconds) {
   struct Entry {
     Counter* count;
     Histogram* latency;
@@ -21,12 +21,14 @@ void record_downstream_call(std::string_view target, std::string_view transport,
   auto it = cache.find(key);
   if (it == cache.end()) {
     Entry e{
-        &registry().counter("downstream_calls_total", "Calls to other services by target, transport and outcome",
+        &registry().counter("downstream_calls_total",
+                            "Calls to other services by target, transport and outcome",
                             {{"target", std::string(target)},
                              {"transport", std::string(transport)},
                              {"outcome", std::string(outcome)}}),
-        &registry().histogram("downstream_call_duration_seconds", "Latency of calls to other services",
-                              {{"target", std::string(target)}, {"transport", std::string(transport)}}),
+        &registry().histogram(
+            "downstream_call_duration_seconds", "Latency of calls to other services",
+            {{"target", std::string(target)}, {"transport", std::string(transport)}}),
     };
     it = cache.emplace(std::move(key), e).first;
   }

@@ -8,7 +8,7 @@ namespace core::metrics {
 
 /// Counts one finished call and observes its latency. Lock-free after the first call per
 /// (target, transport, outcome) on a thread.
-void record_downstream_call(std::string_view target, std::string_view transport, std::string_view outcome,
-                            double seconds);
+void record_downstream_call(std::string_view target, std::string_view transport,
+                            std::string_view outcome, double seconds);
 
 }  // namespace core::metrics

@@ -205,7 +205,8 @@ void Pool::observe_queued_wait(const Request& req) noexcept {
   const auto timeout = static_cast<std::uint64_t>(options_.acquire_timeout.count());
   const std::uint64_t queued_at = req.deadline_ms > timeout ? req.deadline_ms - timeout : 0;
   const std::uint64_t now = Loop::current().now_ms();
-  pool_metrics_->observe_wait(now > queued_at ? static_cast<double>(now - queued_at) / 1000.0 : 0.0);
+  pool_metrics_->observe_wait(now > queued_at ? static_cast<double>(now - queued_at) / 1000.0
+                                              : 0.0);
 }
 
 void Pool::on_connection_change(Connection&) {

@@ -1,9 +1,9 @@
 #include "core/runtime/loop.hpp"
 
-#include "core/log/trace_ids.hpp"
-
 #include <stdexcept>
 #include <string>
+
+#include "core/log/trace_ids.hpp"
 
 namespace core {
 

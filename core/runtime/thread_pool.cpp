@@ -27,8 +27,8 @@ ThreadPool::Metrics ThreadPool::make_metrics(const std::string& name) {
       r.gauge("thread_pool_threads", "Threads of the offload pools", pool),
       r.gauge("thread_pool_queued", "Jobs waiting for a pool thread", pool),
       r.gauge("thread_pool_busy", "Pool threads running a job", pool),
-      r.counter("thread_pool_rejected_total", "Jobs refused because the pool's queue was full (503)",
-                pool),
+      r.counter("thread_pool_rejected_total",
+                "Jobs refused because the pool's queue was full (503)", pool),
       r.histogram("thread_pool_wait_seconds", "Time a job waited for a pool thread", pool,
                   wait_buckets),
   };

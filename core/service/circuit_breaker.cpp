@@ -6,7 +6,8 @@
 
 namespace core::service {
 
-CircuitBreaker::CircuitBreaker(std::string_view target, int threshold, std::chrono::milliseconds open_for)
+CircuitBreaker::CircuitBreaker(std::string_view target, int threshold,
+                               std::chrono::milliseconds open_for)
     : gauge_(&metrics::registry().gauge("circuit_breaker_open",
                                         "Workers whose circuit to the target is open or half-open",
                                         {{"target", std::string(target)}})),

@@ -35,7 +35,8 @@ ConfigOrError config_from_env(std::string_view default_service) {
     }
   }
   if (!endpoint.empty() && endpoint.rfind("http://", 0) != 0) {
-    return {std::nullopt, "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// URL, got '" + endpoint + "'"};
+    return {std::nullopt,
+            "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// URL, got '" + endpoint + "'"};
   }
   c.endpoint = std::move(endpoint);
   return {c, {}};

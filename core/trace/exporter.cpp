@@ -1,5 +1,7 @@
 #include "core/trace/exporter.hpp"
 
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,10 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fcntl.h>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/http/client.hpp"
 #include "core/log/log.hpp"
@@ -25,16 +24,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 metrics::Counter& dropped(std::string_view reason) {
-  return metrics::registry().counter("trace_spans_dropped_total", "Spans dropped instead of exported",
+  return metrics::registry().counter("trace_spans_dropped_total",
+                                     "Spans dropped instead of exported",
                                      {{"reason", std::string(reason)}});
 }
 metrics::Counter& requests(std::string_view outcome) {
-  return metrics::registry().counter("trace_export_requests_total", "OTLP export requests by outcome",
+  return metrics::registry().counter("trace_export_requests_total",
+                                     "OTLP export requests by outcome",
                                      {{"outcome", std::string(outcome)}});
 }
 
 int remaining_ms(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left > 0 ? static_cast<int>(left) : 0;
 }
 
@@ -77,7 +79,8 @@ int connect_to(const std::string& host, int port, Clock::time_point deadline) {
 
 Exporter::Exporter(Config config)
     : config_(std::move(config)),
-      exported_(metrics::registry().counter("trace_spans_exported_total", "Spans the collector accepted")),
+      exported_(metrics::registry().counter("trace_spans_exported_total",
+                                            "Spans the collector accepted")),
       dropped_full_(dropped("queue_full")),
       dropped_failed_(dropped("export_failed")),
       requests_ok_(requests("ok")),

@@ -5,7 +5,8 @@
 
 namespace core::trace {
 
-Span db_span(const Span* parent, std::string_view system, std::string_view operation, std::string_view target) {
+Span db_span(const Span* parent, std::string_view system, std::string_view operation,
+             std::string_view target) {
   if (parent == nullptr) return Span();
   std::string name(operation);
   if (!target.empty()) name.append(1, ' ').append(target);

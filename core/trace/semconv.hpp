@@ -10,7 +10,8 @@ namespace core::trace {
 
 /// A client span "<operation> <target>" with db.system.name (postgresql, mongodb),
 /// db.operation.name and db.collection.name; empty without a parent.
-Span db_span(const Span* parent, std::string_view system, std::string_view operation, std::string_view target);
+Span db_span(const Span* parent, std::string_view system, std::string_view operation,
+             std::string_view target);
 
 /// A server span for an incoming RPC call "Service.Method" continuing `traceparent`, with
 /// rpc.system = net_rpc, rpc.service and rpc.method.

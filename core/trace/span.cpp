@@ -30,15 +30,16 @@ void fill_random(std::array<std::uint8_t, N>& id) {
   do {
     for (std::size_t i = 0; i < N; i += 8) {
       std::uint64_t r = next_random();
-      for (std::size_t k = 0; k < 8 && i + k < N; ++k) id[i + k] = static_cast<std::uint8_t>(r >> (8 * k));
+      for (std::size_t k = 0; k < 8 && i + k < N; ++k)
+        id[i + k] = static_cast<std::uint8_t>(r >> (8 * k));
     }
   } while (std::all_of(id.begin(), id.end(), [](std::uint8_t b) { return b == 0; }));
 }
 
 std::uint64_t now_unix_nano() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
 }
 
 }  // namespace
@@ -91,7 +92,8 @@ Span Span::start(std::string_view name, SpanKind kind, const SpanContext* parent
   return s;
 }
 
-Span Span::remote(std::string_view name, SpanKind kind, std::string_view traceparent, std::string_view tracestate) {
+Span Span::remote(std::string_view name, SpanKind kind, std::string_view traceparent,
+                  std::string_view tracestate) {
   std::optional<SpanContext> parent;
   if (!traceparent.empty()) {
     parent = wire::trace::parse_traceparent(traceparent);
@@ -107,7 +109,8 @@ Span Span::remote(std::string_view name, SpanKind kind, std::string_view tracepa
   }
   wire::trace::TraceId fresh{};
   if (!parent) fill_random(fresh);
-  const bool recorded = wire::trace::should_sample(parent, parent ? parent->trace_id : fresh, g_config.sample_ratio);
+  const bool recorded =
+      wire::trace::should_sample(parent, parent ? parent->trace_id : fresh, g_config.sample_ratio);
   Span s = start(name, kind, parent ? &*parent : nullptr, recorded);
   if (!parent) {
     s.context_.trace_id = fresh;
@@ -140,8 +143,12 @@ log::TraceIds Span::log_ids() const noexcept {
   return ids;
 }
 
-std::string Span::trace_id() const { return has_context_ ? wire::trace::to_hex(context_.trace_id) : std::string(); }
-std::string Span::span_id() const { return has_context_ ? wire::trace::to_hex(context_.span_id) : std::string(); }
+std::string Span::trace_id() const {
+  return has_context_ ? wire::trace::to_hex(context_.trace_id) : std::string();
+}
+std::string Span::span_id() const {
+  return has_context_ ? wire::trace::to_hex(context_.span_id) : std::string();
+}
 
 void Span::set_name(std::string name) {
   if (data_) data_->name = std::move(name);

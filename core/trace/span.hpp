@@ -42,8 +42,8 @@ class Span {
   /// A span continuing the caller's trace (incoming HTTP request, RPC call, AMQP delivery)
   /// from the header values as received ("" when absent; a malformed traceparent starts a
   /// new trace).
-  static Span remote(std::string_view name, wire::trace::SpanKind kind, std::string_view traceparent,
-                     std::string_view tracestate = {});
+  static Span remote(std::string_view name, wire::trace::SpanKind kind,
+                     std::string_view traceparent, std::string_view tracestate = {});
   /// A child of this span (a downstream call, a query). Without a context: an empty span.
   Span child(std::string_view name, wire::trace::SpanKind kind) const;
 
@@ -66,8 +66,8 @@ class Span {
   void end() noexcept;
 
  private:
-  static Span start(std::string_view name, wire::trace::SpanKind kind, const wire::trace::SpanContext* parent,
-                    bool recorded);
+  static Span start(std::string_view name, wire::trace::SpanKind kind,
+                    const wire::trace::SpanContext* parent, bool recorded);
   wire::trace::SpanContext context_;
   bool has_context_ = false;
   std::unique_ptr<wire::trace::SpanData> data_;  // null: not recorded

@@ -25,13 +25,15 @@ struct Watched {
 
 }  // namespace
 
-core::Task<void> watch_queue_depths(core::amqp::AmqpUrl url, wire::amqp::Names names, core::Duration every) {
+core::Task<void> watch_queue_depths(core::amqp::AmqpUrl url, wire::amqp::Names names,
+                                    core::Duration every) {
   auto& r = core::metrics::registry();
   auto& errors = r.counter("amqp_queue_depth_errors_total", "Failed reads of a queue's depth");
   std::vector<Watched> watched;
   for (const std::string* q : {&names.logs_queue, &names.mail_queue, &names.dead_queue}) {
-    watched.push_back({*q, &r.gauge("amqp_queue_messages_ready", "Messages ready in a queue, not yet delivered",
-                                    {{"queue", *q}})});
+    watched.push_back(
+        {*q, &r.gauge("amqp_queue_messages_ready", "Messages ready in a queue, not yet delivered",
+                      {{"queue", *q}})});
   }
   while (!core::current_worker().draining()) {
     for (Watched& w : watched) {

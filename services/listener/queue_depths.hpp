@@ -11,6 +11,7 @@
 namespace listener {
 
 /// Runs until the worker drains.
-core::Task<void> watch_queue_depths(core::amqp::AmqpUrl url, wire::amqp::Names names, core::Duration every);
+core::Task<void> watch_queue_depths(core::amqp::AmqpUrl url, wire::amqp::Names names,
+                                    core::Duration every);
 
 }  // namespace listener

@@ -8,11 +8,11 @@
 // was confirmed (see verdict.hpp); otherwise it goes back to its queue.
 #include <string>
 
-#include "core/trace/span.hpp"
 #include "core/amqp/message.hpp"
 #include "core/amqp/publisher.hpp"
 #include "core/http/client.hpp"
 #include "core/runtime/task.hpp"
+#include "core/trace/span.hpp"
 #include "services/listener/message.hpp"
 #include "services/listener/relay_metrics.hpp"
 #include "services/listener/verdict.hpp"
@@ -48,7 +48,8 @@ class Relay {
                                         QueueMetrics& metrics);
   core::Task<core::amqp::Outcome> dead_letter(core::amqp::Delivery& d, std::string reason,
                                               QueueMetrics& metrics);
-  wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d, const core::trace::Span& call) const;
+  wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d,
+                                  const core::trace::Span& call) const;
   QueueMetrics& metrics_for(const core::amqp::Delivery& d) noexcept;
   core::metrics::Histogram& latency_for(Target target) noexcept;
 

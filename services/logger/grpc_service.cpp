@@ -43,7 +43,7 @@ core::Task<std::string> write_log(Store* store, core::grpc::Call call) {
   std::exception_ptr error;
   try {
     co_await store->add(wire::contracts::LogPayload{std::move(entry.name), std::move(entry.data)},
-                        std::move(key).value());
+                        std::move(key).value(), call.span);
   } catch (const core::Cancelled&) {
     throw;
   } catch (...) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <random>
 
+#include "core/trace/semconv.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/metrics/registry.hpp"
@@ -99,8 +100,12 @@ Response still_sending() {
 
 /// Hands the envelope to the relay within `timeout`: nothing when it took the mail, else the
 /// failure's answer.
-core::Task<std::optional<Response>> deliver(core::smtp::Client* client,
-                                            core::smtp::Envelope envelope, core::Duration timeout) {
+core::Task<std::optional<Response>> deliver(core::smtp::Client* client, core::smtp::Envelope envelope,
+                                            core::Duration timeout, const core::trace::Span* parent) {
+  // The relay is this service's store: a client span like a database call's.
+  core::trace::Span span = parent ? parent->child("smtp send", wire::trace::SpanKind::client) : core::trace::Span();
+  span.set("network.protocol.name", std::string("smtp"));
+  span.set("messaging.message.body.size", static_cast<std::int64_t>(envelope.message.size()));
   std::exception_ptr error;
   try {
     co_await core::with_timeout(client->send(std::move(envelope)), timeout);
@@ -109,6 +114,7 @@ core::Task<std::optional<Response>> deliver(core::smtp::Client* client,
   } catch (...) {
     error = std::current_exception();
   }
+  core::trace::record_exception(span, error);
   if (error) co_return send_failure(error);
   co_return std::nullopt;
 }
@@ -128,7 +134,7 @@ core::Task<Response> send(const Composer* composer, core::smtp::Client* client,
   if (!envelope) co_return core::http::error_json(envelope.error().code ? envelope.error().code : 400, envelope.error().message);
 
   if (key->empty() || keys == nullptr) {
-    auto failure = co_await deliver(client, std::move(envelope).value(), timeout);
+    auto failure = co_await deliver(client, std::move(envelope).value(), timeout, &ctx.span);
     co_return failure ? std::move(*failure) : accepted(payload->to);
   }
   IdempotencyTable::Claim claim =
@@ -147,7 +153,7 @@ core::Task<Response> send(const Composer* composer, core::smtp::Client* client,
   // One deadline for the whole request: what waiting used is not given to the send again.
   auto used = std::chrono::duration_cast<core::Duration>(std::chrono::steady_clock::now() - start);
   auto failure = co_await deliver(client, std::move(envelope).value(),
-                                  std::max(timeout - used, core::Duration(1)));
+                                  std::max(timeout - used, core::Duration(1)), &ctx.span);
   if (failure) co_return std::move(*failure);  // the lease forgets the key: a retry sends
   claim.lease.sent();
   co_return accepted(payload->to);

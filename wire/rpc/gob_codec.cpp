@@ -278,7 +278,7 @@ class GobServerCodec final : public ServerCodec, GobDecoderBase {
   }
 
   Call call_;
-  std::string request_id_;   // of the call whose body comes next
+  std::string request_id_;  // of the call whose body comes next
   std::string traceparent_;
   bool sent_header_type_ = false;
   bool sent_invalid_type_ = false;

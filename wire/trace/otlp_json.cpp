@@ -21,7 +21,9 @@ void append_value(std::string& out, const AttributeValue& v) {
     if (std::isfinite(*d)) {
       fmt::format_to(std::back_inserter(out), "\"doubleValue\":{}", *d);
     } else {
-      out.append("\"stringValue\":\"").append(std::isnan(*d) ? "NaN" : (*d > 0 ? "Infinity" : "-Infinity")).append("\"");
+      out.append("\"stringValue\":\"")
+          .append(std::isnan(*d) ? "NaN" : (*d > 0 ? "Infinity" : "-Infinity"))
+          .append("\"");
     }
   } else {
     out.append("\"boolValue\":").append(std::get<bool>(v) ? "true" : "false");
@@ -56,16 +58,21 @@ bool is_root(const SpanId& parent) {
 }
 
 void append_span(std::string& out, const SpanData& s) {
-  out.append("{\"traceId\":\"").append(to_hex(s.trace_id)).append("\",\"spanId\":\"").append(to_hex(s.span_id));
+  out.append("{\"traceId\":\"")
+      .append(to_hex(s.trace_id))
+      .append("\",\"spanId\":\"")
+      .append(to_hex(s.span_id));
   out.append("\"");
-  if (!is_root(s.parent_span_id)) out.append(",\"parentSpanId\":\"").append(to_hex(s.parent_span_id)).append("\"");
+  if (!is_root(s.parent_span_id))
+    out.append(",\"parentSpanId\":\"").append(to_hex(s.parent_span_id)).append("\"");
   if (!s.tracestate.empty()) {
     out.append(",\"traceState\":");
     json::append_json_string(out, s.tracestate);
   }
   out.append(",\"name\":");
   json::append_json_string(out, s.name);
-  fmt::format_to(std::back_inserter(out), ",\"kind\":{},\"startTimeUnixNano\":\"{}\",\"endTimeUnixNano\":\"{}\"",
+  fmt::format_to(std::back_inserter(out),
+                 ",\"kind\":{},\"startTimeUnixNano\":\"{}\",\"endTimeUnixNano\":\"{}\"",
                  static_cast<int>(s.kind), s.start_unix_nano, s.end_unix_nano);
   out.append(",\"attributes\":");
   append_attributes(out, s.attributes);
@@ -79,7 +86,8 @@ void append_span(std::string& out, const SpanData& s) {
 
 }  // namespace
 
-std::string encode_otlp_json(std::string_view service, const Attributes& resource, std::span<const SpanData> spans) {
+std::string encode_otlp_json(std::string_view service, const Attributes& resource,
+                             std::span<const SpanData> spans) {
   std::string out;
   out.reserve(256 + spans.size() * 512);
   out.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":[");

@@ -13,6 +13,7 @@
 namespace wire::trace {
 
 /// One resource (service.name = `service`, plus `resource`), one scope, all the spans.
-std::string encode_otlp_json(std::string_view service, const Attributes& resource, std::span<const SpanData> spans);
+std::string encode_otlp_json(std::string_view service, const Attributes& resource,
+                             std::span<const SpanData> spans);
 
 }  // namespace wire::trace

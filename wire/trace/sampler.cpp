@@ -15,7 +15,8 @@ bool ratio_admits(const TraceId& trace_id, double ratio) noexcept {
   return x < bound;
 }
 
-bool should_sample(const std::optional<SpanContext>& parent, const TraceId& trace_id, double ratio) noexcept {
+bool should_sample(const std::optional<SpanContext>& parent, const TraceId& trace_id,
+                   double ratio) noexcept {
   if (parent && parent->valid()) return parent->sampled();
   return ratio_admits(trace_id, ratio);
 }

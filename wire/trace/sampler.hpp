@@ -12,7 +12,8 @@
 namespace wire::trace {
 
 /// `ratio` in [0, 1]; values outside are clamped.
-bool should_sample(const std::optional<SpanContext>& parent, const TraceId& trace_id, double ratio) noexcept;
+bool should_sample(const std::optional<SpanContext>& parent, const TraceId& trace_id,
+                   double ratio) noexcept;
 
 /// The ratio test alone: the trace id's last 8 bytes, read as a big-endian number, below
 /// ratio * 2^64.

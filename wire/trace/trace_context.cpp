@@ -61,7 +61,8 @@ bool valid_key(std::string_view k) noexcept {
       at = i;
       continue;
     }
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' || c == '/'))
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' ||
+          c == '/'))
       return false;
   }
   return true;
@@ -69,7 +70,8 @@ bool valid_key(std::string_view k) noexcept {
 
 bool valid_value(std::string_view v) noexcept {
   if (v.empty() || v.size() > 256 || v.back() == ' ') return false;
-  return std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != ',' && c != '='; });
+  return std::all_of(v.begin(), v.end(),
+                     [](char c) { return c >= 0x20 && c <= 0x7e && c != ',' && c != '='; });
 }
 
 }  // namespace
@@ -106,7 +108,8 @@ std::string parse_tracestate(std::string_view header) {
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (member.empty()) continue;  // empty list members are allowed
     const std::size_t eq = member.find('=');
-    if (eq == std::string_view::npos || !valid_key(member.substr(0, eq)) || !valid_value(member.substr(eq + 1)))
+    if (eq == std::string_view::npos || !valid_key(member.substr(0, eq)) ||
+        !valid_value(member.substr(eq + 1)))
       return {};
     if (++members > 32) return {};
   }
@@ -116,7 +119,11 @@ std::string parse_tracestate(std::string_view header) {
 std::string format_traceparent(const SpanContext& c) {
   std::string out;
   out.reserve(55);
-  out.append("00-").append(hex_of(c.trace_id)).append(1, '-').append(hex_of(c.span_id)).append(1, '-');
+  out.append("00-")
+      .append(hex_of(c.trace_id))
+      .append(1, '-')
+      .append(hex_of(c.span_id))
+      .append(1, '-');
   out.push_back(kHex[c.flags >> 4]);
   out.push_back(kHex[c.flags & 0x0f]);
   return out;

@@ -19,8 +19,10 @@ TEST(DownstreamMetrics, CountsByTargetTransportAndOutcome) {
                                       {{"target", "dstest"}, {"transport", "http"}});
   EXPECT_EQ(h.count(), 3u);
   const std::string text = registry().render();
-  EXPECT_NE(text.find("downstream_calls_total{outcome=\"timed_out\",target=\"dstest\",transport=\"http\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          "downstream_calls_total{outcome=\"timed_out\",target=\"dstest\",transport=\"http\"} 1"),
+      std::string::npos)
       << text;
 }
 

@@ -66,13 +66,17 @@ TEST(LogTraceIds, EachCoroutineLogsItsOwnIdsAcrossWaits) {
   for (const std::string& line : g_lines) {
     if (line.find("\"msg\":\"a ") != std::string::npos) {
       ++a;
-      EXPECT_NE(line.find("\"trace_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"span_id\":\"abababababababab\""),
-                std::string::npos)
+      EXPECT_NE(
+          line.find(
+              "\"trace_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"span_id\":\"abababababababab\""),
+          std::string::npos)
           << line;
     } else if (line.find("\"msg\":\"b ") != std::string::npos) {
       ++b;
-      EXPECT_NE(line.find("\"trace_id\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"span_id\":\"bcbcbcbcbcbcbcbc\""),
-                std::string::npos)
+      EXPECT_NE(
+          line.find(
+              "\"trace_id\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"span_id\":\"bcbcbcbcbcbcbcbc\""),
+          std::string::npos)
           << line;
     } else if (line.find("\"msg\":\"outside\"") != std::string::npos) {
       EXPECT_EQ(line.find("trace_id"), std::string::npos) << line;

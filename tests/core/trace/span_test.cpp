@@ -83,7 +83,8 @@ TEST_F(SpanTest, WithoutAParentTheRatioDecides) {
 }
 
 TEST_F(SpanTest, FailedExportsAreCountedAsDropped) {
-  auto& failed = metrics::registry().counter("trace_spans_dropped_total", "", {{"reason", "export_failed"}});
+  auto& failed =
+      metrics::registry().counter("trace_spans_dropped_total", "", {{"reason", "export_failed"}});
   const auto before = failed.value();
   init(refusing_collector(1.0));
   for (int i = 0; i < 3; ++i) Span::remote("GET /", SpanKind::server, "").end();
@@ -92,11 +93,12 @@ TEST_F(SpanTest, FailedExportsAreCountedAsDropped) {
 }
 
 TEST_F(SpanTest, AFullQueueDropsAndCounts) {
-  auto& full = metrics::registry().counter("trace_spans_dropped_total", "", {{"reason", "queue_full"}});
+  auto& full =
+      metrics::registry().counter("trace_spans_dropped_total", "", {{"reason", "queue_full"}});
   const auto before = full.value();
   Config c = refusing_collector(1.0);
   c.queue_capacity = 2;
-  c.batch_size = 100;              // the exporter does not wake for a batch...
+  c.batch_size = 100;             // the exporter does not wake for a batch...
   c.flush_interval_ms = 600'000;  // ...nor for the clock while this test runs
   init(c);
   for (int i = 0; i < 5; ++i) Span::remote("GET /", SpanKind::server, "").end();

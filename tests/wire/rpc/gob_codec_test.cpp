@@ -125,7 +125,8 @@ TEST(GobClientCodec, CarriesRequestIdAndTraceparentInExtraHeaderFields) {
     EXPECT_EQ(calls[1].reply_to.seq, 1u);
     EXPECT_EQ(calls[1].payload.name, "x");
     EXPECT_EQ(calls[1].payload.request_id, "rid");
-    EXPECT_EQ(calls[1].payload.traceparent, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    EXPECT_EQ(calls[1].payload.traceparent,
+              "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   }
 }
 

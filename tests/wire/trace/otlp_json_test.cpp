@@ -11,7 +11,8 @@ namespace {
 
 SpanData sample_span() {
   SpanData s;
-  const SpanContext parent = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  const SpanContext parent =
+      *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   s.trace_id = parent.trace_id;
   s.span_id = {1, 2, 3, 4, 5, 6, 7, 8};
   s.parent_span_id = parent.span_id;
@@ -30,7 +31,8 @@ SpanData sample_span() {
 
 TEST(OtlpJson, EncodesOneResourceScopeAndSpan) {
   std::vector<SpanData> spans{sample_span()};
-  const std::string text = encode_otlp_json("broker", {{"service.version", std::string("1.0")}}, spans);
+  const std::string text =
+      encode_otlp_json("broker", {{"service.version", std::string("1.0")}}, spans);
   auto doc = json::parse(text);
   ASSERT_TRUE(doc) << text;
   auto rs = doc->get("resourceSpans").at(0);
