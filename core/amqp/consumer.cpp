@@ -5,6 +5,7 @@
 #include "core/amqp/connection_core.hpp"
 #include "core/amqp/error.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/registry.hpp"
 #include "core/runtime/spawn.hpp"
 
 namespace core::amqp {
@@ -18,7 +19,10 @@ Consumer::Consumer(detail::ConnectionCore& core, std::uint16_t channel, std::str
       task_name_("amqp consumer " + queue_),
       prefetch_(prefetch == 0 ? 1 : prefetch),
       concurrency_(concurrency == 0 ? prefetch_ : concurrency),
-      handler_(std::move(handler)) {}
+      handler_(std::move(handler)),
+      unsettled_(metrics::registry().gauge(
+          "amqp_consumer_unsettled", "Deliveries received and not yet acked, rejected or requeued",
+          {{"queue", queue_}})) {}
 
 void Consumer::on_delivery(Delivery d, std::uint64_t generation) {
   if (stopping_ || stopped_) {
@@ -30,6 +34,7 @@ void Consumer::on_delivery(Delivery d, std::uint64_t generation) {
   } else {
     waiting_.push_back(Waiting{std::move(d), generation});
   }
+  publish_unsettled();
 }
 
 void Consumer::start(Delivery d, std::uint64_t generation) {
@@ -62,6 +67,7 @@ void Consumer::finished() {
     waiting_.pop_front();
     start(std::move(next.delivery), next.generation);
   }
+  publish_unsettled();
   if (running_ == 0) idle_.notify_all();
 }
 
@@ -91,6 +97,7 @@ void Consumer::settle(std::uint64_t delivery_tag, Outcome outcome, std::uint64_t
 void Consumer::on_lost() {
   consuming_ = false;
   waiting_.clear();  // never started; the broker redelivers them
+  publish_unsettled();
 }
 
 Task<void> Consumer::wait_idle() {
@@ -125,6 +132,7 @@ Task<void> Consumer::stop(Duration grace) {
   // Prefetched and never started: back to the queue now, not after the channel closes.
   for (Waiting& w : waiting_) settle(w.delivery.delivery_tag, Outcome::requeue, w.generation);
   waiting_.clear();
+  publish_unsettled();
   bool overdue = false;
   try {
     co_await with_timeout(wait_idle(), left());

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/amqp/message.hpp"
+#include "core/metrics/metrics.hpp"
 #include "core/runtime/wait_list.hpp"
 #include "core/runtime/cancel.hpp"
 #include "core/runtime/task.hpp"
@@ -56,6 +57,7 @@ class Consumer {
   void settle(std::uint64_t delivery_tag, Outcome outcome, std::uint64_t generation);
   void finished();
   Task<void> wait_idle();
+  void publish_unsettled() noexcept { unsettled_.set(static_cast<double>(running_ + waiting_.size())); }
   static Task<void> handle(std::shared_ptr<detail::ConnectionCore> core, Consumer* self, Delivery d,
                            std::uint64_t generation);
 
@@ -79,6 +81,7 @@ class Consumer {
   std::deque<Waiting> waiting_;  // received, not started (bounded by the prefetch)
   WaitList idle_;
   CancelToken cancel_;  // handlers run under it; cancelled when stop()'s grace ran out
+  metrics::GaugeShare unsettled_;  // amqp_consumer_unsettled{queue}: running_ + waiting_
 };
 
 }  // namespace core::amqp

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+#include <mutex>
 #include <random>
 
 #include "core/amqp/connection_core.hpp"
+#include "core/metrics/registry.hpp"
 #include "core/amqp/error.hpp"
 
 namespace core::amqp {
@@ -45,7 +48,10 @@ class Publisher::ConfirmAwaiter final : public CallbackAwaiter<void> {
 };
 
 Publisher::Publisher(detail::ConnectionCore& core, std::size_t window)
-    : core_(core), window_(window == 0 ? 1 : window) {
+    : core_(core),
+      window_(window == 0 ? 1 : window),
+      unconfirmed_(metrics::registry().gauge("amqp_publish_unconfirmed",
+                                             "Published messages whose confirm has not arrived yet")) {
   std::random_device rd;
   id_prefix_ = fmt::format("{:08x}{:08x}-", rd(), rd());
 }
@@ -69,11 +75,28 @@ Task<void> Publisher::publish(std::string exchange, std::string routing_key, std
   slot.message_id = std::move(props.message_id);
   slots_.push_back(std::move(slot));
   ++outstanding_;
+  unconfirmed_.set(static_cast<double>(outstanding_));
   co_await ConfirmAwaiter(*this, tag);
 }
 
 Task<void> Publisher::wait_drained() {
   while (outstanding_ > 0) co_await drained_.wait();
+}
+
+void Publisher::count_confirm(Result result) {
+  static constexpr const char* kNames[] = {"acked", "nacked", "returned", "lost"};
+  static metrics::Counter* cells[std::size(kNames)] = {};
+  const auto i = static_cast<std::size_t>(result);
+  if (i >= std::size(kNames)) return;
+  // Registered once per process (first use, under the registry's lock); cells never move.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (std::size_t k = 0; k < std::size(kNames); ++k) {
+      cells[k] = &metrics::registry().counter("amqp_publish_confirms_total",
+                                              "Publisher confirms by result", {{"result", kNames[k]}});
+    }
+  });
+  cells[i]->inc();
 }
 
 Publisher::Slot* Publisher::find(std::uint64_t tag) {
@@ -88,8 +111,10 @@ void Publisher::complete(Slot& slot, Result result, std::exception_ptr error) {
   if (slot.done) return;
   slot.done = true;
   --outstanding_;
+  unconfirmed_.set(static_cast<double>(outstanding_));
   if (result == Result::acked && slot.returned) result = Result::returned;
   if (result == Result::acked) ++confirmed_total_;
+  count_confirm(result);
   if (ConfirmAwaiter* w = std::exchange(slot.waiter, nullptr)) {
     w->resolve(result, slot.return_text, std::move(error));
   }
@@ -130,6 +155,7 @@ void Publisher::on_lost(std::exception_ptr error) {
   for (Slot& s : slots_) complete(s, Result::lost, error);
   slots_.clear();
   outstanding_ = 0;
+  unconfirmed_.set(0);
   window_waiters_.notify_all();  // they find the connection gone and throw
   drained_.notify_all();
 }

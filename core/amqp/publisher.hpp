@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/amqp/message.hpp"
+#include "core/metrics/metrics.hpp"
 #include "core/runtime/wait_list.hpp"
 #include "core/runtime/task.hpp"
 
@@ -63,6 +64,7 @@ class Publisher {
   void on_lost(std::exception_ptr error);
   void complete(Slot& slot, Result result, std::exception_ptr error = nullptr);
   Slot* find(std::uint64_t tag);
+  static void count_confirm(Result result);
   std::string next_message_id();
 
   detail::ConnectionCore& core_;
@@ -75,6 +77,7 @@ class Publisher {
   std::string id_prefix_;
   WaitList window_waiters_;
   WaitList drained_;
+  metrics::GaugeShare unconfirmed_;  // amqp_publish_unconfirmed
 };
 
 }  // namespace core::amqp

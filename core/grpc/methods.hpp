@@ -13,6 +13,7 @@
 
 #include "core/http2/session.hpp"
 #include "core/runtime/task.hpp"
+#include "core/trace/span.hpp"
 #include "wire/grpc/status.hpp"
 
 namespace core::grpc {
@@ -31,6 +32,9 @@ struct Error : std::runtime_error {
 struct Call {
   std::string message;       // the request message, protobuf bytes
   http2::Headers metadata;   // the request headers (names lower case)
+  /// The call's server span (continuing the traceparent metadata); a handler's own calls
+  /// are its children. Set by the server for the handler's lifetime.
+  const trace::Span* span = nullptr;
 
   /// The first value of a metadata entry, or nullptr.
   const std::string* find(std::string_view name) const noexcept {

@@ -155,6 +155,30 @@ void ServerConnection::fail(std::int32_t stream, StatusCode code, const std::str
 
 // --- calls ----------------------------------------------------------------------------------
 
+namespace {
+
+// "/logs.LogService/WriteLog" continuing the traceparent metadata, with rpc.* attributes.
+trace::Span grpc_server_span(const Call& call) {
+  const std::string* path = call.find(":path");
+  const std::string* parent = call.find("traceparent");
+  const std::string* state = call.find("tracestate");
+  std::string_view name = path ? std::string_view(*path) : std::string_view("grpc");
+  if (!name.empty() && name.front() == '/') name.remove_prefix(1);
+  trace::Span span = trace::Span::remote(name, wire::trace::SpanKind::server, parent ? *parent : "",
+                                         state ? *state : "");
+  if (span.recording()) {
+    span.set("rpc.system", std::string("grpc"));
+    const std::size_t slash = name.find('/');
+    if (slash != std::string_view::npos) {
+      span.set("rpc.service", std::string(name.substr(0, slash)));
+      span.set("rpc.method", std::string(name.substr(slash + 1)));
+    }
+  }
+  return span;
+}
+
+}  // namespace
+
 void ServerConnection::start_call(std::int32_t stream, Pending p) {
   auto running = std::make_unique<Running>();
   running->token.attach(&token);
@@ -168,17 +192,21 @@ Task<void> ServerConnection::run_call(ServerConnection* c, std::int32_t stream,
                                       const Handler* handler, Call call,
                                       std::optional<std::uint64_t> deadline_ms) {
   InFlight guard(c->in_flight_, c->progress_);
+  trace::Span span = grpc_server_span(call);
+  call.span = &span;
   StatusCode code = StatusCode::ok;
   std::string message;
   std::string body;
   bool cancelled = false;
   try {
+    Task<std::string> work = (*handler)(std::move(call));
+    work.set_trace_ids(span.log_ids());
     if (deadline_ms) {
       std::uint64_t now = Loop::current().now_ms();
       if (*deadline_ms <= now) throw TimeoutError();
-      body = co_await with_timeout((*handler)(std::move(call)), Duration(*deadline_ms - now));
+      body = co_await with_timeout(std::move(work), Duration(*deadline_ms - now));
     } else {
-      body = co_await (*handler)(std::move(call));
+      body = co_await std::move(work);
     }
   } catch (const Error& e) {
     code = e.code;
@@ -193,6 +221,9 @@ Task<void> ServerConnection::run_call(ServerConnection* c, std::int32_t stream,
     code = StatusCode::internal;
     message = "internal error";
   }
+  span.set("rpc.grpc.status_code", std::int64_t{static_cast<int>(code)});
+  if (code != StatusCode::ok) span.set_error(message);
+  span.end();
   auto it = c->running_.find(stream);
   bool closed = it == c->running_.end() || it->second->closed;
   if (it != c->running_.end()) c->running_.erase(it);

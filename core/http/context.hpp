@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/runtime/task.hpp"
+#include "core/trace/span.hpp"
 #include "wire/http/request.hpp"
 #include "wire/http/response.hpp"
 
@@ -16,6 +17,7 @@ struct Context {
   std::string request_id;   // X-Request-ID, taken from the client or generated
   std::string peer;         // remote "ip:port"
   std::string client = {};  // the client's address: the peer's, or a trusted proxy's X-Forwarded-For hop
+  trace::Span span = {};    // the request's server span; downstream calls are its children
 };
 
 }  // namespace core::http

@@ -3,6 +3,7 @@
 #include "core/http/json_io.hpp"
 #include "core/http/middleware.hpp"
 #include "core/http/server_metrics.hpp"
+#include "core/http/server_span.hpp"
 #include "core/http/session.hpp"
 #include "core/log/log.hpp"
 #include "core/runtime/spawn.hpp"
@@ -46,6 +47,9 @@ Task<void> Server::drain() {
 Task<Response> Server::dispatch(Context& ctx) {
   const Request& req = ctx.request;
   ctx.request_id = request_id_for(req);
+  bool open = false;  // probes and scrapes: no internal token, no span
+  for (const auto& p : options_.open_paths) open = open || p == req.path;
+  if (!open) ctx.span = start_server_span(req);
   std::string origin = allowed_origin(req, options_.cors_origins);
   auto started = std::chrono::steady_clock::now();
   Response resp;
@@ -59,8 +63,6 @@ Task<Response> Server::dispatch(Context& ctx) {
   } else {
     auto m = router_->match(req.method, req.path);
     route = m.route;
-    bool open = false;
-    for (const auto& p : options_.open_paths) open = open || p == req.path;
     if (!options_.internal_token.empty() && !open && !has_bearer_token(req, options_.internal_token)) {
       resp = error_json(401, "missing or invalid internal token");
     } else if (!m.handler) {
@@ -71,7 +73,9 @@ Task<Response> Server::dispatch(Context& ctx) {
       bool overloaded = false;
       bool failed = false;
       try {
-        resp = co_await (*m.handler)(ctx);
+        Task<Response> handler = (*m.handler)(ctx);
+        handler.set_trace_ids(ctx.span.log_ids());  // its log lines name the request's span
+        resp = co_await std::move(handler);
       } catch (const Cancelled&) {
         throw;  // the connection is being cut (drain grace over, server gone): no answer
       } catch (const PoolFull& e) {
@@ -94,6 +98,7 @@ Task<Response> Server::dispatch(Context& ctx) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   record_request(route ? *route : std::string_view("unmatched"), req.method, resp.status,
                  std::chrono::duration<double>(elapsed).count());
+  end_server_span(ctx.span, req.method, route, resp.status);
   co_return resp;
 }
 

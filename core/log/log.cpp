@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 
+#include "core/log/trace_ids.hpp"
 #include "wire/json/escape.hpp"
 
 namespace core::log {
@@ -113,6 +114,27 @@ void append_field(std::string& out, const Field& f) {
   }
 }
 
+// "trace_id" and "span_id" of the running coroutine's request, unless the caller gave them.
+void append_trace_ids(std::string& out, std::initializer_list<Field> fields) {
+  const TraceIds& ids = current_trace_ids();
+  if (!ids.set) return;
+  for (const Field& f : fields) {
+    if (f.key == "trace_id") return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += R"(,"trace_id":")";
+  for (std::uint8_t b : ids.trace_id) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0x0f];
+  }
+  out += R"(","span_id":")";
+  for (std::uint8_t b : ids.span_id) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0x0f];
+  }
+  out += '"';
+}
+
 void write_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   thread_local std::string line;
   line.clear();
@@ -126,6 +148,7 @@ void write_line(Level level, std::string_view msg, std::initializer_list<Field> 
   line += R"(,"msg":)";
   wire::json::append_json_string(line, msg);
   for (const Field& f : fields) append_field(line, f);
+  append_trace_ids(line, fields);
   line += "}\n";
   g_sink.load(std::memory_order_acquire)(line);
   // Keep one long line from pinning a large buffer in every thread.

@@ -41,6 +41,28 @@ class Gauge {
   std::atomic<double> value_{0};
 };
 
+/// One owner's part of a gauge that several owners share (a pool per worker): set() moves the
+/// gauge by the change of this part, the destructor takes the part back out. Not thread-safe
+/// itself: one owner, one thread.
+class GaugeShare {
+ public:
+  explicit GaugeShare(Gauge& gauge) noexcept : gauge_(&gauge) {}
+  GaugeShare(const GaugeShare&) = delete;
+  GaugeShare& operator=(const GaugeShare&) = delete;
+  ~GaugeShare() { set(0); }
+
+  void set(double part) noexcept {
+    if (part == part_) return;
+    gauge_->inc(part - part_);
+    part_ = part;
+  }
+  double part() const noexcept { return part_; }
+
+ private:
+  Gauge* gauge_;
+  double part_ = 0;
+};
+
 /// Distribution over fixed upper bounds (`le`), Prometheus-style.
 class Histogram {
  public:

@@ -1,5 +1,7 @@
 #include "core/net/tcp_stream.hpp"
 
+#include "core/log/trace_ids.hpp"
+
 #include <fmt/format.h>
 
 namespace core {
@@ -92,6 +94,7 @@ void StreamState::wake_reader(int outcome) {
   reader_outcome = outcome;
   reader_sub.reset();
   disarm_timer();
+  log::KeepTraceIds keep;
   h.resume();
 }
 
@@ -293,6 +296,7 @@ void TcpStream::WriteAwaiter::on_write(uv_write_t* r, int status) {
     close_handle(self->timer_);
     self->timer_ = nullptr;
   }
+  log::KeepTraceIds keep;
   self->h_.resume();
 }
 

@@ -7,6 +7,7 @@
 #include "core/pg/cancel.hpp"
 #include "core/pg/connection.hpp"
 #include "core/pg/conninfo.hpp"
+#include "core/pg/pool_metrics.hpp"
 #include "core/pg/query_metrics.hpp"
 #include "core/pg/request.hpp"
 
@@ -16,7 +17,8 @@ Pool::Pool(PoolOptions options)
     : options_(std::move(options)),
       conninfo_(std::make_unique<ConnInfo>(options_.dsn)),
       canceller_(std::make_unique<CancelSender>()),
-      metrics_(std::make_unique<QueryMetrics>()) {
+      metrics_(std::make_unique<QueryMetrics>()),
+      pool_metrics_(std::make_unique<PoolMetrics>()) {
   if (options_.size == 0) throw std::invalid_argument("pg pool size must be at least 1");
   if (options_.max_pipeline_depth == 0) {
     throw std::invalid_argument("pg max_pipeline_depth must be at least 1");
@@ -92,6 +94,11 @@ Task<bool> Pool::ping() {
   }
 }
 
+void Pool::publish_stats() noexcept {
+  PoolStats s = stats();
+  pool_metrics_->publish(s.live, s.in_flight, s.waiting);
+}
+
 PoolStats Pool::stats() const {
   PoolStats s;
   for (const auto& conn : conns_) {
@@ -141,8 +148,10 @@ void Pool::submit(const std::shared_ptr<Request>& req) {
   // Only when nobody is queued ahead, so that waiting requests are served in order.
   if (queue.empty()) {
     if (Connection* conn = least_loaded(req->pin)) {
+      pool_metrics_->observe_wait(0);
       grant(req, conn);
       dispatch_waiting();  // sending reads what has arrived, which may have freed slots
+      publish_stats();
       return;
     }
   }
@@ -156,6 +165,7 @@ void Pool::submit(const std::shared_ptr<Request>& req) {
   queue.push_back(req);
   req->wait_pos = std::prev(queue.end());
   if (was_idle) arm_expiry();
+  publish_stats();
 }
 
 void Pool::withdraw(Request& req) {
@@ -165,6 +175,7 @@ void Pool::withdraw(Request& req) {
   } else if (req.stage == Request::Stage::sent && req.sent_on) {
     req.sent_on->abandon(req);
   }
+  publish_stats();
 }
 
 void Pool::dispatch_waiting() {
@@ -175,6 +186,7 @@ void Pool::dispatch_waiting() {
     if (!conn) break;
     auto req = std::move(waiting_pins_.front());
     waiting_pins_.pop_front();
+    observe_queued_wait(*req);
     grant(req, conn);
   }
   while (!waiting_.empty()) {
@@ -182,12 +194,25 @@ void Pool::dispatch_waiting() {
     if (!conn) break;
     auto req = std::move(waiting_.front());
     waiting_.pop_front();
+    observe_queued_wait(*req);
     grant(req, conn);
   }
   dispatching_ = false;
 }
 
-void Pool::on_connection_change(Connection&) { dispatch_waiting(); }
+void Pool::observe_queued_wait(const Request& req) noexcept {
+  // Queued at deadline - acquire_timeout.
+  const auto timeout = static_cast<std::uint64_t>(options_.acquire_timeout.count());
+  const std::uint64_t queued_at = req.deadline_ms > timeout ? req.deadline_ms - timeout : 0;
+  const std::uint64_t now = Loop::current().now_ms();
+  pool_metrics_->observe_wait(now > queued_at ? static_cast<double>(now - queued_at) / 1000.0
+                                              : 0.0);
+}
+
+void Pool::on_connection_change(Connection&) {
+  dispatch_waiting();
+  publish_stats();
+}
 
 // --- waiting deadlines --------------------------------------------------------------------
 // Every waiter gets the same acquire_timeout, so each queue is in deadline order: one timer

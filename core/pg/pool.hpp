@@ -45,6 +45,7 @@ struct PoolOptions {
 };
 
 class Pool;
+class PoolMetrics;
 
 /// A connection reserved for one caller: nothing else is sent on it until release (or the
 /// destructor). For what must share a session: session advisory locks, an explicit
@@ -130,11 +131,15 @@ class Pool {
   void expire_waiting();
   void unpin(Connection* conn, std::uint64_t session) noexcept;
   void on_connection_change(Connection& conn);
+  void observe_queued_wait(const Request& req) noexcept;
+  // Copies stats() into the pg_pool_* gauges.
+  void publish_stats() noexcept;
 
   PoolOptions options_;
   std::unique_ptr<ConnInfo> conninfo_;
   std::unique_ptr<CancelSender> canceller_;
   std::unique_ptr<QueryMetrics> metrics_;
+  std::unique_ptr<PoolMetrics> pool_metrics_;
   std::vector<std::unique_ptr<Connection>> conns_;
   std::list<std::shared_ptr<Request>> waiting_;       // requests, oldest first
   std::list<std::shared_ptr<Request>> waiting_pins_;  // pin() calls, oldest first

@@ -11,6 +11,7 @@ void Request::finish(std::exception_ptr e) {
   stage = Stage::done;
   error = std::move(e);
   cancel_sub.reset();
+  if (pool) pool->publish_stats();
   if (abandoned) return;  // counted as cancelled when the awaiter gave up
   if (pool) pool->metrics_->record(name, QueryMetrics::outcome_of(error));
   if (waiter) Loop::current().defer(waiter);

@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/log/trace_ids.hpp"
 #include "core/runtime/cancel.hpp"
 #include "core/runtime/loop.hpp"
 #include "core/runtime/task.hpp"
@@ -110,9 +111,10 @@ class CallbackAwaiter {
     phase_ = Phase::done;
     if (!suspended) return;  // not suspended yet, or start() still on the stack: nothing to resume
     sub_.reset();
-    if (how == Resume::now)
+    if (how == Resume::now) {
+      log::KeepTraceIds keep;
       h_.resume();
-    else
+    } else
       Loop::current().defer(h_);
   }
 

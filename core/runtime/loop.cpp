@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/log/trace_ids.hpp"
+
 namespace core {
 
 namespace {
@@ -98,7 +100,10 @@ void Loop::on_idle(uv_idle_t* idle) {
   auto* self = static_cast<Loop*>(idle->data);
   std::vector<std::coroutine_handle<>> batch;
   batch.swap(self->ready_);
-  for (auto h : batch) h.resume();
+  for (auto h : batch) {
+    log::KeepTraceIds keep;
+    h.resume();
+  }
   if (self->ready_.empty()) uv_idle_stop(idle);
 }
 

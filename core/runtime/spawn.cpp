@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/log/log.hpp"
+#include "core/log/trace_ids.hpp"
 
 namespace core {
 
@@ -36,6 +37,7 @@ Detached run_detached(Task<void> task, CancelToken* cancel, std::string what) {
 }  // namespace
 
 void spawn(Task<void> task, CancelToken* cancel, std::string what) {
+  log::KeepTraceIds keep;  // the task runs until its first wait: the caller's ids come back
   run_detached(std::move(task), cancel, std::move(what));
 }
 

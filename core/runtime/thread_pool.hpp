@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/metrics/metrics.hpp"
 #include "core/runtime/callback_awaiter.hpp"
 #include "core/runtime/loop.hpp"
 #include "core/runtime/task.hpp"
@@ -79,7 +80,17 @@ class ThreadPool {
   struct Job {
     std::function<void()> work;  // runs on the pool thread
     std::shared_ptr<std::atomic<bool>> abandoned;
+    std::chrono::steady_clock::time_point queued_at;
   };
+  // thread_pool_*{pool=name}: pools of one name (one per worker) add up.
+  struct Metrics {
+    metrics::Gauge& threads;
+    metrics::Gauge& queued;
+    metrics::Gauge& busy;
+    metrics::Counter& rejected;
+    metrics::Histogram& wait;
+  };
+  static Metrics make_metrics(const std::string& name);
   void worker_main();
 
   std::string name_;
@@ -89,6 +100,7 @@ class ThreadPool {
   std::deque<Job> queue_;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
+  Metrics metrics_;
 };
 
 namespace detail {

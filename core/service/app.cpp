@@ -5,8 +5,10 @@
 
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/build_info.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/runtime/spawn.hpp"
+#include "core/trace/span.hpp"
 
 namespace core::service {
 
@@ -94,6 +96,7 @@ http::ServerOptions server_options(const config::ServerLimits& limits, int port)
 
 App::App(std::string name, int default_port, int argc, char** argv) : name_(std::move(name)) {
   log::set_service(name_);
+  metrics::register_build_info(name_);
   port_ = env_.integer("PORT", default_port, 1, 65535);
   limits_ = config::read_server_limits(env_);
   limits_.workers = workers_from_args(argc, argv, limits_.workers);
@@ -102,6 +105,11 @@ App::App(std::string name, int default_port, int argc, char** argv) : name_(std:
     env_.fail("TRUSTED_PROXIES must be addresses or networks (CIDR): " + proxies.error().message);
   }
   admission_ = admission_options(limits_);  // one rate limiter for all workers
+  if (auto tracing = trace::config_from_env(name_); tracing.config) {
+    trace::init(std::move(*tracing.config));
+  } else {
+    env_.fail(tracing.error);
+  }
   routes_.add("GET", "/ping", ping);
   routes_.add("GET", "/healthz", healthz);
   routes_.add("GET", "/metrics", metrics);
@@ -138,7 +146,12 @@ int App::run() {
   WorkerOptions options;
   options.workers = limits_.worker_count();
   options.drain_grace = limits_.drain_grace;
+  if (trace::config().enabled()) {
+    log::info("tracing: spans of {} to {} (sample ratio {})", trace::config().service, trace::config().endpoint,
+              trace::config().sample_ratio);
+  }
   int rc = run_workers(options, [this](Worker& w) { setup_worker(w); });
+  trace::shutdown();  // sends the spans still queued
   log::info("{} stopped", name_);
   return rc;
 }

@@ -37,6 +37,11 @@ ms_profile() {
     RPC_PORT=5001
     GRPC_PORT=50001
     MAIL_GRPC_PORT=50002
+    PROMETHEUS_PORT=9090
+    JAEGER_OTLP_PORT=4318
+    JAEGER_UI_PORT=16686
+    JAEGER_QUERY_GRPC_PORT=16685
+    JAEGER_HEALTH_PORT=13133
     ;;
   test)
     RUN_DIR=$REPO_ROOT/.run/test
@@ -61,6 +66,11 @@ ms_profile() {
     RPC_PORT=55001
     GRPC_PORT=55002
     MAIL_GRPC_PORT=55003
+    PROMETHEUS_PORT=59090
+    JAEGER_OTLP_PORT=54318
+    JAEGER_UI_PORT=56686
+    JAEGER_QUERY_GRPC_PORT=56685
+    JAEGER_HEALTH_PORT=53133
     ;;
   *)
     printf 'error: unknown profile "%s" (expected dev or test)\n' "${1:-}" >&2
@@ -75,6 +85,7 @@ ms_profile() {
   ENV_FILE=$RUN_DIR/env
   # Every server, in start order.
   MS_SERVERS=(postgres rabbitmq ferretdb mailpit mailpit-tls)
+  MS_SERVERS+=(prometheus jaeger)
 }
 
 # ms_load_env: export what RUN_DIR/env (written by scripts/servers) says about the servers of

@@ -19,6 +19,9 @@ MAILPIT_VERSION=v1.33.1
 # HTTP/2 conformance checker, run against the logger's gRPC port by scripts/test.
 H2SPEC_MODULE=github.com/summerwind/h2spec
 H2SPEC_VERSION=v2.2.1+incompatible
+# Tracing collector, query API and UI in one binary (all-in-one, in-memory storage).
+JAEGER_MODULE=github.com/jaegertracing/jaeger
+JAEGER_VERSION=v1.75.0
 
 TOOLS_DIR=${MS_TOOLS_DIR:-/var/cache/microservices/tools}
 
@@ -28,6 +31,7 @@ ms_tool_dir() { printf '%s/%s/%s' "$TOOLS_DIR" "$1" "$2"; }
 FERRETDB_BIN=$(ms_tool_dir ferretdb "$FERRETDB_VERSION")/ferretdb
 MAILPIT_BIN=$(ms_tool_dir mailpit "$MAILPIT_VERSION")/mailpit
 H2SPEC_BIN=$(ms_tool_dir h2spec "$H2SPEC_VERSION")/h2spec
+JAEGER_BIN=$(ms_tool_dir jaeger "$JAEGER_VERSION")/jaeger
 
 # ms_tool_current NAME VERSION: true when that version was built completely.
 ms_tool_current() { [[ -f $(ms_tool_dir "$1" "$2")/.complete ]]; }
@@ -71,7 +75,7 @@ ms_tool_adopt() {
 
 ms_tools_current() {
   ms_tool_current ferretdb "$FERRETDB_VERSION" && ms_tool_current mailpit "$MAILPIT_VERSION" &&
-    ms_tool_current h2spec "$H2SPEC_VERSION"
+    ms_tool_current h2spec "$H2SPEC_VERSION" && ms_tool_current jaeger "$JAEGER_VERSION"
 }
 
 # The Kubernetes control plane the manifests under deploy/k8s are checked against:

@@ -61,7 +61,8 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
 
   std::optional<User> user;
   try {
-    Credentials check{s->users, s->hasher, s->dummy_hash, Clock::now() + s->deadline, s->legacy_dummy_hash};
+    Credentials check{s->users, s->hasher, s->dummy_hash, Clock::now() + s->deadline, s->legacy_dummy_hash,
+                      &ctx.span};
     user = co_await core::with_timeout(check_credentials(check, email, std::move(creds->password)), s->deadline);
   } catch (const core::PoolFull&) {
     // Counted in http_requests_total{status="503"}; a line per refusal would flood the log.
@@ -82,7 +83,7 @@ core::Task<core::http::Response> authenticate(Service* s, core::http::Context& c
   }
   if (s->throttle) s->throttle->succeeded(email, client);
 
-  log_login_detached(s->logger, email, ctx.request_id, s->log_deadline, s->shutdown);
+  log_login_detached(s->logger, email, ctx.request_id, s->log_deadline, s->shutdown, &ctx.span);
   co_return core::http::write_json(202, "Logged in user " + email, to_json(*user));
 }
 

@@ -1,6 +1,7 @@
 #include "services/auth/login.hpp"
 
 #include "core/log/log.hpp"
+#include "core/trace/semconv.hpp"
 #include "core/runtime/cancel.hpp"
 #include "core/runtime/thread_pool.hpp"
 #include "services/auth/password.hpp"
@@ -20,13 +21,26 @@ core::Task<void> upgrade_hash(Credentials c, std::int64_t id, std::string old_ha
   }
 }
 
+core::Task<std::optional<StoredUser>> find_user(Credentials c, std::string email) {
+  core::trace::Span span = core::trace::db_span(c.span, "postgresql", "SELECT", "users");
+  span.set("db.query.summary", std::string("SELECT users (auth_user_by_email)"));
+  std::exception_ptr error;
+  try {
+    co_return co_await c.users.find_by_email(std::move(email));
+  } catch (...) {
+    error = std::current_exception();
+  }
+  core::trace::record_exception(span, error);
+  std::rethrow_exception(error);
+}
+
 }  // namespace
 
 core::Task<std::optional<User>> check_credentials(Credentials c, std::string email, std::string password) {
   // Overloaded: say so before spending a query on a login that cannot be checked now.
   if (c.hasher.saturated()) throw core::PoolFull("hash");
   const bool legacy_left = c.legacy_dummy_hash && !c.legacy_dummy_hash->empty();
-  std::optional<StoredUser> found = co_await c.users.find_by_email(std::move(email));
+  std::optional<StoredUser> found = co_await find_user(c, std::move(email));
   const std::string stored = found ? found->password_hash : std::string();
   const password::Scheme scheme = password::scheme_of(stored);
   const bool readable = found && scheme != password::Scheme::unknown;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/trace/span.hpp"
 #include "core/runtime/task.hpp"
 #include "services/auth/hasher.hpp"
 #include "services/auth/users.hpp"
@@ -25,6 +26,8 @@ struct Credentials {
   /// account (argon2id, bcrypt, none), so the reply time does not tell an old account from a
   /// new one or from none. Null or "": none remained at start.
   const std::string* legacy_dummy_hash = nullptr;
+  /// The request's span: the lookup and each verification are its children (may be null).
+  const core::trace::Span* span = nullptr;
 };
 
 /// The user when email and password match an active user; nullopt otherwise. Throws what the

@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "core/log/log.hpp"
+#include "core/metrics/downstream.hpp"
+#include "core/net/tcp_stream.hpp"
 #include "core/rpc/client.hpp"
 #include "core/runtime/spawn.hpp"
 
@@ -17,11 +19,12 @@ using Clock = std::chrono::steady_clock;
 class RpcLoginLogger final : public LoginLogger {
  public:
   explicit RpcLoginLogger(core::rpc::ClientOptions options) : client_(std::move(options)) {}
-  core::Task<void> log_login(std::string email, std::string request_id) override {
+  core::Task<void> log_login(std::string email, std::string request_id, std::string traceparent) override {
     core::rpc::Payload p;
     p.name = "authentication";
     p.data = email + " logged in";
     p.request_id = std::move(request_id);
+    p.traceparent = std::move(traceparent);
     co_await client_.call("RPCServer.LogInfo", std::move(p));
   }
 
@@ -46,12 +49,26 @@ void warn_not_logged(const std::string& request_id, const std::string& email, co
 }
 
 core::Task<void> log_with_deadline(std::shared_ptr<LoginLogger> logger, std::string email, std::string request_id,
-                                   core::Duration deadline) {
+                                   core::Duration deadline, core::trace::Span span) {
+  const auto start = Clock::now();
+  auto record = [start, &span](std::string_view outcome) {
+    std::chrono::duration<double> elapsed = Clock::now() - start;
+    core::metrics::record_downstream_call("logger", "rpc", outcome, elapsed.count());
+    if (outcome != "ok") span.set_error(std::string(outcome));
+  };
   try {
-    co_await core::with_timeout(logger->log_login(email, request_id), deadline);
+    co_await core::with_timeout(logger->log_login(email, request_id, span.traceparent()), deadline);
+    record("ok");
   } catch (const core::Cancelled&) {
     throw;  // the worker is shutting down: spawn logs it at debug level
+  } catch (const core::TimeoutError& e) {
+    record("timed_out");
+    warn_not_logged(request_id, email, e.what());
+  } catch (const core::NetError& e) {
+    record("unavailable");
+    warn_not_logged(request_id, email, e.what());
   } catch (const std::exception& e) {
+    record("bad_reply");
     warn_not_logged(request_id, email, e.what());
   }
 }
@@ -71,9 +88,20 @@ std::shared_ptr<LoginLogger> make_rpc_login_logger(const std::string& host, int 
 }
 
 void log_login_detached(std::shared_ptr<LoginLogger> logger, std::string email, std::string request_id,
-                        core::Duration deadline, core::CancelToken* shutdown) {
-  core::spawn(log_with_deadline(std::move(logger), std::move(email), std::move(request_id), deadline), shutdown,
-              "login log");
+                        core::Duration deadline, core::CancelToken* shutdown, const core::trace::Span* parent) {
+  core::trace::Span span;
+  if (parent) {
+    span = parent->child("RPCServer/LogInfo", wire::trace::SpanKind::client);
+    span.set("rpc.system", std::string("net_rpc"));
+    span.set("rpc.service", std::string("RPCServer"));
+    span.set("rpc.method", std::string("LogInfo"));
+    span.set("peer.service", std::string("logger"));
+  }
+  const core::log::TraceIds ids = span.has_context() ? span.log_ids() : core::log::current_trace_ids();
+  core::Task<void> task =
+      log_with_deadline(std::move(logger), std::move(email), std::move(request_id), deadline, std::move(span));
+  task.set_trace_ids(ids);
+  core::spawn(std::move(task), shutdown, "login log");
 }
 
 }  // namespace auth

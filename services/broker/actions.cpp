@@ -31,13 +31,13 @@ core::http::Response relay_failure(std::string_view service, const core::http::R
 }
 
 core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPayload p, std::string request_id,
-                                              std::string client) {
+                                              std::string client, const core::trace::Span* parent) {
   wire::http::Headers headers = s->headers_for(request_id);
   // Auth's failed-login throttle is per email and client: tell it who the client is (auth
   // believes it when the broker is in its TRUSTED_PROXIES).
   if (!client.empty()) headers.push_back({"X-Forwarded-For", std::move(client)});
   auto outcome = co_await post_json(&s->http, &s->auth, s->authenticate_url, to_json(p).dump(),
-                                    std::move(headers), s->settings.timeout);
+                                    std::move(headers), s->settings.timeout, parent);
   if (!outcome.ok) co_return std::move(outcome.response);
   const auto& reply = outcome.response;
   if (reply.status == 401) co_return core::http::error_json(401, "invalid credentials");
@@ -54,9 +54,10 @@ core::Task<core::http::Response> authenticate(State* s, wire::contracts::AuthPay
   co_return core::http::write_json(202, "Authenticated!", parsed->get("data"));
 }
 
-core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayload p, std::string request_id) {
+core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayload p, std::string request_id,
+                                              const core::trace::Span* parent) {
   auto outcome = co_await post_json(&s->http, &s->logger, s->log_url, to_json(p).dump(),
-                                    s->headers_for(request_id), s->settings.timeout);
+                                    s->headers_for(request_id), s->settings.timeout, parent);
   if (!outcome.ok) co_return std::move(outcome.response);
   if (outcome.response.status != 202 && outcome.response.status != 200) {
     co_return relay_failure("logger", outcome.response);
@@ -64,31 +65,54 @@ core::Task<core::http::Response> log_via_http(State* s, wire::contracts::LogPayl
   co_return core::http::write_json(202, "logged");
 }
 
-core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPayload p, std::string request_id) {
-  if (!s->logger.breaker.allow()) co_return failure_response("logger", Failure::unavailable);
+core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPayload p, std::string request_id,
+                                             const core::trace::Span* parent) {
+  if (!s->logger.breaker.allow()) co_return refused_call(&s->logger, "rpc");
+  const CallStart start = std::chrono::steady_clock::now();
+  core::trace::Span span = call_span(parent, "RPCServer/LogInfo", &s->logger);
+  span.set("rpc.system", std::string("net_rpc"));
+  span.set("rpc.service", std::string("RPCServer"));
+  span.set("rpc.method", std::string("LogInfo"));
+  span.set("server.address", s->settings.rpc_host);
+  span.set("server.port", std::int64_t{s->settings.rpc_port});
   std::exception_ptr error;
   try {
     std::string reply = co_await s->rpc.call(
-        "RPCServer.LogInfo", core::rpc::Payload{std::move(p.name), std::move(p.data), std::move(request_id), {}});
+        "RPCServer.LogInfo",
+        core::rpc::Payload{std::move(p.name), std::move(p.data), std::move(request_id), span.traceparent()});
     s->logger.breaker.success();
+    record_call(&s->logger, "rpc", "ok", start);
     co_return core::http::write_json(202, reply);
   } catch (const core::Cancelled&) {
     throw;
   } catch (const core::rpc::Error& e) {
     // The logger is up but refused the call (it could not store): not the client's fault.
     s->logger.breaker.success();
+    record_call(&s->logger, "rpc", "error_status", start);
+    span.set_error(e.what());
     core::log::warn("logger RPC error: {}", e.what());
     co_return failure_response("logger", Failure::bad_reply);
   } catch (...) {
     error = std::current_exception();
   }
-  co_return failed_call(&s->logger, error);
+  fail_span(span, error);
+  co_return failed_call(&s->logger, error, "rpc", start);
 }
 
-core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayload p, std::string request_id) {
-  if (!s->logger_grpc.breaker.allow()) co_return failure_response("logger", Failure::unavailable);
+core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayload p, std::string request_id,
+                                              const core::trace::Span* parent) {
+  if (!s->logger_grpc.breaker.allow()) co_return refused_call(&s->logger_grpc, "grpc");
+  const CallStart start = std::chrono::steady_clock::now();
+  core::trace::Span span = call_span(parent, "logs.LogService/WriteLog", &s->logger_grpc);
+  span.set("rpc.system", std::string("grpc"));
+  span.set("rpc.service", std::string("logs.LogService"));
+  span.set("rpc.method", std::string("WriteLog"));
   core::grpc::CallOptions options;  // the deadline: DOWNSTREAM_TIMEOUT (the client's default)
   options.metadata.push_back({"x-request-id", std::move(request_id)});
+  if (span.has_context()) {
+    options.metadata.push_back({"traceparent", span.traceparent()});
+    if (!span.tracestate().empty()) options.metadata.push_back({"tracestate", span.tracestate()});
+  }
   wire::proto::LogRequest request{{std::move(p.name), std::move(p.data)}, true};
   std::exception_ptr error;
   try {
@@ -96,22 +120,41 @@ core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayl
                                               std::move(options));
     s->logger_grpc.breaker.success();
     if (auto response = wire::proto::decode_log_response(reply); !response) {
+      record_call(&s->logger_grpc, "grpc", "bad_reply", start);
+      span.set_error(response.error().message);
       core::log::warn("logger gRPC reply: {}", response.error().message);
       co_return failure_response("logger", Failure::bad_reply);
     }
+    record_call(&s->logger_grpc, "grpc", "ok", start);
     co_return core::http::write_json(202, "logged");
   } catch (const core::Cancelled&) {
     throw;
   } catch (...) {
     error = std::current_exception();
   }
-  co_return failed_call(&s->logger_grpc, error);
+  fail_span(span, error);
+  co_return failed_call(&s->logger_grpc, error, "grpc", start);
 }
 
-core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayload p, std::string request_id) {
-  if (!s->rabbit.breaker.allow()) co_return failure_response("RabbitMQ", Failure::unavailable);
+core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayload p, std::string request_id,
+                                              const core::trace::Span* parent) {
+  if (!s->rabbit.breaker.allow()) co_return refused_call(&s->rabbit, "amqp");
+  const CallStart start = std::chrono::steady_clock::now();
+  core::trace::Span span = parent ? parent->child(std::string(wire::amqp::kExchange) + " publish",
+                                                  wire::trace::SpanKind::producer)
+                                   : core::trace::Span();
+  span.set("messaging.system", std::string("rabbitmq"));
+  span.set("messaging.operation.type", std::string("send"));
+  span.set("messaging.destination.name", std::string(wire::amqp::kExchange));
+  span.set("messaging.rabbitmq.destination.routing_key", std::string(wire::amqp::kLogInfo));
   core::amqp::Properties props;  // message_id: generated by the publisher, unique per message
   props.headers.push_back({"request_id", core::amqp::FieldValue::string(request_id)});
+  if (span.has_context()) {
+    props.headers.push_back({"traceparent", core::amqp::FieldValue::string(span.traceparent())});
+    if (!span.tracestate().empty()) {
+      props.headers.push_back({"tracestate", core::amqp::FieldValue::string(span.tracestate())});
+    }
+  }
   std::exception_ptr error;
   try {
     co_await core::with_timeout(
@@ -119,19 +162,22 @@ core::Task<core::http::Response> log_via_amqp(State* s, wire::contracts::LogPayl
                                     to_json(p).dump(), std::move(props)),
         s->settings.timeout);
     s->rabbit.breaker.success();
+    record_call(&s->rabbit, "amqp", "ok", start);
     co_return core::http::write_json(202, "logged via RabbitMQ");
   } catch (const core::Cancelled&) {
     throw;
   } catch (...) {
     error = std::current_exception();
   }
-  co_return failed_call(&s->rabbit, error);
+  fail_span(span, error);
+  co_return failed_call(&s->rabbit, error, "amqp", start);
 }
 
-core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id) {
+core::Task<core::http::Response> send_mail(State* s, wire::contracts::MailPayload p, std::string request_id,
+                                           const core::trace::Span* parent) {
   std::string to = p.to;
   auto outcome = co_await post_json(&s->http, &s->mail, s->send_url, to_json(p).dump(),
-                                    s->headers_for(request_id), s->settings.timeout);
+                                    s->headers_for(request_id), s->settings.timeout, parent);
   if (!outcome.ok) co_return std::move(outcome.response);
   if (outcome.response.status != 202 && outcome.response.status != 200) {
     co_return relay_failure("mail", outcome.response);

@@ -4,6 +4,7 @@
 #include "core/grpc/methods.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/downstream.hpp"
 #include "core/net/tcp_stream.hpp"
 #include "core/runtime/thread_pool.hpp"
 
@@ -50,8 +51,37 @@ Failure classify(const std::exception_ptr& error) {
   }
 }
 
-core::http::Response failed_call(Downstream* downstream, const std::exception_ptr& error) {
+namespace {
+
+std::string_view outcome_name(Failure f) {
+  switch (f) {
+    case Failure::unavailable:
+      return "unavailable";
+    case Failure::timed_out:
+      return "timed_out";
+    case Failure::bad_reply:
+      break;
+  }
+  return "bad_reply";
+}
+
+}  // namespace
+
+void record_call(const Downstream* downstream, std::string_view transport, std::string_view outcome,
+                 CallStart start) {
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  core::metrics::record_downstream_call(downstream->name, transport, outcome, elapsed.count());
+}
+
+core::http::Response refused_call(const Downstream* downstream, std::string_view transport) {
+  core::metrics::record_downstream_call(downstream->name, transport, "circuit_open", 0);
+  return failure_response(downstream->name, Failure::unavailable);
+}
+
+core::http::Response failed_call(Downstream* downstream, const std::exception_ptr& error,
+                                 std::string_view transport, CallStart start) {
   Failure f = classify(error);
+  record_call(downstream, transport, outcome_name(f), start);
   if (f != Failure::bad_reply) downstream->breaker.failure();
   try {
     std::rethrow_exception(error);
@@ -62,11 +92,42 @@ core::http::Response failed_call(Downstream* downstream, const std::exception_pt
   return failure_response(downstream->name, f);
 }
 
+core::trace::Span call_span(const core::trace::Span* parent, std::string name, const Downstream* downstream) {
+  if (parent == nullptr) return core::trace::Span();
+  core::trace::Span span = parent->child(name, wire::trace::SpanKind::client);
+  span.set("peer.service", downstream->name);
+  return span;
+}
+
+void fail_span(core::trace::Span& span, const std::exception_ptr& error) {
+  if (!span.recording()) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    span.set("error.type", std::string(outcome_name(classify(error))));
+    span.set_error(e.what());
+  } catch (...) {
+    span.set_error("unknown error");
+  }
+}
+
 core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downstream,
                                   core::http::HttpUrl url, std::string body, wire::http::Headers headers,
-                                  core::Duration timeout) {
-  if (!downstream->breaker.allow()) co_return HttpOutcome{false, failure_response(downstream->name, Failure::unavailable)};
+                                  core::Duration timeout, const core::trace::Span* parent) {
+  if (!downstream->breaker.allow()) co_return HttpOutcome{false, refused_call(downstream, "http")};
   headers.push_back({"Content-Type", "application/json"});
+  core::trace::Span span = call_span(parent, "POST", downstream);
+  if (span.has_context()) {
+    headers.push_back({"traceparent", span.traceparent()});
+    if (!span.tracestate().empty()) headers.push_back({"tracestate", span.tracestate()});
+  }
+  if (span.recording()) {
+    span.set("http.request.method", std::string("POST"));
+    span.set("server.address", url.host);
+    span.set("server.port", std::int64_t{url.port});
+    span.set("url.full", "http://" + url.authority + url.target);
+  }
+  const CallStart start = std::chrono::steady_clock::now();
   std::exception_ptr error;
   try {
     core::http::Response r = co_await client->request("POST", std::move(url), std::move(headers), std::move(body), timeout);
@@ -76,13 +137,17 @@ core::Task<HttpOutcome> post_json(core::http::Client* client, Downstream* downst
     bool shedding = r.status == 503 && wire::http::find_header(r.headers, "Retry-After");
     if (r.status >= 500 && !shedding) downstream->breaker.failure();
     else downstream->breaker.success();
+    record_call(downstream, "http", r.status >= 500 ? "error_status" : "ok", start);
+    span.set("http.response.status_code", std::int64_t{r.status});
+    if (r.status >= 400) span.set_error("HTTP " + std::to_string(r.status));
     co_return HttpOutcome{true, std::move(r)};
   } catch (const core::Cancelled&) {
     throw;  // the client went away: nothing to answer
   } catch (...) {
     error = std::current_exception();
   }
-  co_return HttpOutcome{false, failed_call(downstream, error)};
+  fail_span(span, error);
+  co_return HttpOutcome{false, failed_call(downstream, error, "http", start)};
 }
 
 }  // namespace broker

@@ -13,16 +13,17 @@ using wire::contracts::LogTransport;
 
 namespace {
 
-core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, LogTransport t, std::string request_id) {
+core::Task<core::http::Response> log(State* s, wire::contracts::LogPayload p, LogTransport t, std::string request_id,
+                                     const core::trace::Span* parent) {
   switch (t) {
     case LogTransport::http:
-      co_return co_await log_via_http(s, std::move(p), std::move(request_id));
+      co_return co_await log_via_http(s, std::move(p), std::move(request_id), parent);
     case LogTransport::rpc:
-      co_return co_await log_via_rpc(s, std::move(p), std::move(request_id));
+      co_return co_await log_via_rpc(s, std::move(p), std::move(request_id), parent);
     case LogTransport::amqp:
-      co_return co_await log_via_amqp(s, std::move(p), std::move(request_id));
+      co_return co_await log_via_amqp(s, std::move(p), std::move(request_id), parent);
     case LogTransport::grpc:
-      co_return co_await log_via_grpc(s, std::move(p), std::move(request_id));
+      co_return co_await log_via_grpc(s, std::move(p), std::move(request_id), parent);
   }
   co_return core::http::error_json(400, "unknown transport");
 }
@@ -40,11 +41,11 @@ core::Task<core::http::Response> handle(State* s, core::http::Context& ctx) {
   if (!req) co_return core::http::error_json(400, req.error().message);
   switch (req->action) {
     case Action::auth:
-      co_return co_await authenticate(s, std::move(req->auth), ctx.request_id, ctx.client);
+      co_return co_await authenticate(s, std::move(req->auth), ctx.request_id, ctx.client, &ctx.span);
     case Action::log:
-      co_return co_await log(s, std::move(req->log), req->transport, ctx.request_id);
+      co_return co_await log(s, std::move(req->log), req->transport, ctx.request_id, &ctx.span);
     case Action::mail:
-      co_return co_await send_mail(s, std::move(req->mail), ctx.request_id);
+      co_return co_await send_mail(s, std::move(req->mail), ctx.request_id, &ctx.span);
   }
   co_return core::http::error_json(400, "unknown action");
 }

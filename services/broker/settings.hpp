@@ -36,12 +36,12 @@ struct State {
   core::rpc::Client rpc;  // pooled, multiplexed connections to the logger's RPC port
   core::grpc::Client grpc;  // one multiplexed h2c connection to the logger's gRPC port
   core::amqp::Connection amqp;  // publishes with confirms; declares the shared topology
-  Downstream rabbit{"RabbitMQ", core::service::CircuitBreaker()};
-  Downstream auth{"auth", core::service::CircuitBreaker()};
-  Downstream logger{"logger", core::service::CircuitBreaker()};
+  Downstream rabbit{"RabbitMQ", core::service::CircuitBreaker("RabbitMQ")};
+  Downstream auth{"auth", core::service::CircuitBreaker("auth")};
+  Downstream logger{"logger", core::service::CircuitBreaker("logger")};
   // Another port of the same service, which can be down on its own: a breaker of its own.
-  Downstream logger_grpc{"logger", core::service::CircuitBreaker()};
-  Downstream mail{"mail", core::service::CircuitBreaker()};
+  Downstream logger_grpc{"logger", core::service::CircuitBreaker("logger-grpc")};
+  Downstream mail{"mail", core::service::CircuitBreaker("mail")};
   core::http::HttpUrl authenticate_url;
   core::http::HttpUrl log_url;
   core::http::HttpUrl send_url;

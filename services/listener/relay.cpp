@@ -4,6 +4,7 @@
 
 #include "core/amqp/retry.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/downstream.hpp"
 #include "core/net/tcp_stream.hpp"
 
 namespace listener {
@@ -38,12 +39,25 @@ core::metrics::Histogram& Relay::latency_for(Target target) noexcept {
 core::Task<Outcome> Relay::handle(Delivery& d) {
   QueueMetrics& metrics = metrics_for(d);
   metrics.consumed.inc();
+  // The delivery continues the publisher's trace (its traceparent header).
+  core::trace::Span span = core::trace::Span::remote(d.queue + " process", wire::trace::SpanKind::consumer,
+                                                     d.header("traceparent"), d.header("tracestate"));
+  if (span.recording()) {
+    span.set("messaging.system", std::string("rabbitmq"));
+    span.set("messaging.operation.type", std::string("process"));
+    span.set("messaging.destination.name", d.queue);
+    span.set("messaging.rabbitmq.destination.routing_key", d.routing_key);
+    span.set("messaging.message.id", d.message_id);
+  }
+  co_await core::detail::SetTraceIds{span.log_ids()};
   auto forward = parse_message(d.routing_key, d.body, d.message_id);
   if (!forward) {
+    span.set_error("malformed message");
     co_return co_await dead_letter(d, "malformed message: " + forward.error().message, metrics);
   }
   const Target target = forward->target;
-  CallResult result = co_await call(std::move(forward).value(), d, metrics);
+  CallResult result = co_await call(std::move(forward).value(), d, metrics, &span);
+  if (result.kind != CallResult::Kind::answered || result.status >= 300) span.set_error(describe(result, service_name(target)));
   switch (verdict_for(result)) {
     case Verdict::ack:
       metrics.acked.inc();
@@ -56,34 +70,58 @@ core::Task<Outcome> Relay::handle(Delivery& d) {
   co_return co_await retry(d, describe(result, service_name(target)), metrics);
 }
 
-wire::http::Headers Relay::headers_for(const Forward& f, const Delivery& d) const {
+wire::http::Headers Relay::headers_for(const Forward& f, const Delivery& d, const core::trace::Span& call) const {
   wire::http::Headers h{{"Content-Type", "application/json"}};
   if (!f.idempotency_key.empty()) h.push_back({"Idempotency-Key", f.idempotency_key});
   if (std::string id = d.header("request_id"); !id.empty()) h.push_back({"X-Request-ID", id});
-  if (std::string tp = d.header("traceparent"); !tp.empty()) h.push_back({"traceparent", tp});
+  if (call.has_context()) {
+    h.push_back({"traceparent", call.traceparent()});
+    if (!call.tracestate().empty()) h.push_back({"tracestate", call.tracestate()});
+  }
   if (!options_.internal_token.empty()) {
     h.push_back({"Authorization", "Bearer " + options_.internal_token});
   }
   return h;
 }
 
-core::Task<CallResult> Relay::call(Forward f, const Delivery& d, QueueMetrics& metrics) {
+core::Task<CallResult> Relay::call(Forward f, const Delivery& d, QueueMetrics& metrics,
+                                   const core::trace::Span* parent) {
   const core::http::HttpUrl& url = f.target == Target::logger ? log_url_ : send_url_;
   core::metrics::ScopedTimer timer(latency_for(f.target));
+  const auto start = std::chrono::steady_clock::now();
+  const std::string_view target = service_name(f.target);
+  core::trace::Span span = parent ? parent->child("POST", wire::trace::SpanKind::client) : core::trace::Span();
+  if (span.recording()) {
+    span.set("http.request.method", std::string("POST"));
+    span.set("server.address", url.host);
+    span.set("server.port", std::int64_t{url.port});
+    span.set("url.full", "http://" + url.authority + url.target);
+    span.set("peer.service", std::string(target));
+  }
+  auto record = [&](std::string_view outcome) {
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    core::metrics::record_downstream_call(target, "http", outcome, elapsed.count());
+    if (outcome != "ok") span.set_error(std::string(outcome));
+  };
   try {
     wire::http::Response r =
-        co_await http_.request("POST", url, headers_for(f, d), std::move(f.body), options_.timeout);
+        co_await http_.request("POST", url, headers_for(f, d, span), std::move(f.body), options_.timeout);
+    span.set("http.response.status_code", std::int64_t{r.status});
     CallResult result{CallResult::Kind::answered, r.status, {}};
     if (r.status < 200 || r.status >= 300) result.detail = reply_detail(r.body);
+    record(r.status >= 500 ? "error_status" : "ok");
     co_return result;
   } catch (const core::Cancelled&) {
     metrics.requeued.inc();
     throw;  // draining ran out of time: the consumer requeues it
   } catch (const core::TimeoutError&) {
+    record("timed_out");
     co_return CallResult{CallResult::Kind::timed_out, 0, {}};
   } catch (const core::NetError& e) {
+    record("unavailable");
     co_return CallResult{CallResult::Kind::unreachable, 0, e.what()};
   } catch (const std::exception& e) {
+    record("bad_reply");
     co_return CallResult{CallResult::Kind::bad_reply, 0, e.what()};
   }
 }

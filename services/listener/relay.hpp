@@ -12,6 +12,7 @@
 #include "core/amqp/publisher.hpp"
 #include "core/http/client.hpp"
 #include "core/runtime/task.hpp"
+#include "core/trace/span.hpp"
 #include "services/listener/message.hpp"
 #include "services/listener/relay_metrics.hpp"
 #include "services/listener/verdict.hpp"
@@ -41,12 +42,14 @@ class Relay {
   core::Task<core::amqp::Outcome> handle(core::amqp::Delivery& d);
 
  private:
-  core::Task<CallResult> call(Forward f, const core::amqp::Delivery& d, QueueMetrics& metrics);
+  core::Task<CallResult> call(Forward f, const core::amqp::Delivery& d, QueueMetrics& metrics,
+                              const core::trace::Span* parent);
   core::Task<core::amqp::Outcome> retry(core::amqp::Delivery& d, std::string reason,
                                         QueueMetrics& metrics);
   core::Task<core::amqp::Outcome> dead_letter(core::amqp::Delivery& d, std::string reason,
                                               QueueMetrics& metrics);
-  wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d) const;
+  wire::http::Headers headers_for(const Forward& f, const core::amqp::Delivery& d,
+                                  const core::trace::Span& call) const;
   QueueMetrics& metrics_for(const core::amqp::Delivery& d) noexcept;
   core::metrics::Histogram& latency_for(Target target) noexcept;
 

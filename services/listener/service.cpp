@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/runtime/spawn.hpp"
+#include "services/listener/queue_depths.hpp"
 #include "services/listener/subscriptions.hpp"
 
 namespace listener {
@@ -81,6 +82,11 @@ void register_workers(core::service::App& app, const Settings& settings) {
     const int index = worker.index();
     core::spawn(report_consuming(subscriptions, board, index), &worker.shutdown(),
                 "listener readiness");
+    if (index == 0) {  // one reader per process is enough: the depths are RabbitMQ's
+      const SubscriptionOptions o = subscription_options(settings);
+      core::spawn(watch_queue_depths(o.url, wire::amqp::names(o.prefix), 15s), &worker.shutdown(),
+                  "listener queue depths");
+    }
     worker.on_drain([subscriptions, board, index, grace]() {
       return drain(subscriptions, board, index, grace);
     });

@@ -42,7 +42,7 @@ core::Task<std::string> write_log(Store* store, core::grpc::Call call) {
   auto key = wire::http::parse_idempotency_key(call.find("idempotency-key"));
   if (!key) throw Error(StatusCode::invalid_argument, key.error().message);
   auto added = co_await core::capture(store->add(
-      wire::contracts::LogPayload{std::move(entry.name), std::move(entry.data)}, std::move(key).value()));
+      wire::contracts::LogPayload{std::move(entry.name), std::move(entry.data)}, std::move(key).value(), call.span));
   if (added.error) throw store_error(added.error);
   co_return wire::proto::encode(wire::proto::LogResponse{"logged!"});
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/trace/semconv.hpp"
 #include "core/http/json_io.hpp"
 #include "core/log/log.hpp"
 #include "core/config/env.hpp"
@@ -51,7 +52,8 @@ core::Task<Response> post_log(Store* store, Context& ctx) {
   if (!payload) co_return core::http::error_json(400, payload.error().message);
   auto key = parse_idempotency_key(ctx.request.header("Idempotency-Key"));
   if (!key) co_return core::http::error_json(400, key.error().message);
-  auto added = co_await core::capture(store->add(std::move(payload).value(), std::move(key).value()));
+  auto added =
+      co_await core::capture(store->add(std::move(payload).value(), std::move(key).value(), &ctx.span));
   if (added.error) co_return store_failure(added.error);
   co_return core::http::write_json(202, "logged");
 }
@@ -77,9 +79,23 @@ core::Task<Response> get_logs(Store* store, Context& ctx) {
 }
 
 core::Task<std::string> log_info(Store* store, wire::rpc::Payload payload) {
-  if (payload.name.empty()) throw core::rpc::Error("missing field: Name");
+  core::trace::Span span = core::trace::rpc_server_span("RPCServer.LogInfo", payload.traceparent);
+  co_await core::detail::SetTraceIds{span.log_ids()};
+  if (payload.name.empty()) {
+    span.set_error("missing field: Name");
+    throw core::rpc::Error("missing field: Name");
+  }
   std::string name = payload.name;
-  co_await store->add(wire::contracts::LogPayload{std::move(payload.name), std::move(payload.data)}, "");
+  std::exception_ptr error;
+  try {
+    co_await store->add(wire::contracts::LogPayload{std::move(payload.name), std::move(payload.data)}, "", &span);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) {
+    core::trace::record_exception(span, error);
+    std::rethrow_exception(error);
+  }
   co_return "Processed payload via RPC:" + name;
 }
 

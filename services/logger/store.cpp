@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/trace/semconv.hpp"
+
 namespace logger {
 
 using wire::json::Value;
@@ -65,12 +67,23 @@ core::Task<void> Store::ensure_recent() {
   recent_ready_ = true;
 }
 
-core::Task<void> Store::add(wire::contracts::LogPayload p, std::string id) {
+core::Task<void> Store::add(wire::contracts::LogPayload p, std::string id, const core::trace::Span* parent) {
+  core::trace::Span span = core::trace::db_span(parent, "mongodb", "insert", "logs");
+  span.set("db.namespace", std::string("logs"));
   Value doc = make_document(p, id, core::mongo::now_ms());
-  if (!recent_ready_) co_await core::with_timeout(ensure_recent(), timeout_);
-  // One batch writes the history and the window in parallel; with a caller-given id a retry
-  // after a partial failure stores nothing twice.
-  co_await core::with_timeout(group_.add(std::move(doc)), timeout_);
+  std::exception_ptr error;
+  try {
+    if (!recent_ready_) co_await core::with_timeout(ensure_recent(), timeout_);
+    // One batch writes the history and the window in parallel; with a caller-given id a retry
+    // after a partial failure stores nothing twice.
+    co_await core::with_timeout(group_.add(std::move(doc)), timeout_);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) {
+    core::trace::record_exception(span, error);
+    std::rethrow_exception(error);
+  }
 }
 
 namespace {

@@ -17,6 +17,7 @@
 #include "core/mongo/client.hpp"
 #include "core/mongo/group_commit.hpp"
 #include "core/runtime/wait_list.hpp"
+#include "core/trace/span.hpp"
 #include "services/logger/settings.hpp"
 #include "wire/contracts/payloads.hpp"
 
@@ -41,7 +42,8 @@ class Store {
   Store(std::shared_ptr<core::mongo::Client> client, const Settings& settings);
 
   /// Stores one entry; a duplicate id is success. Throws mongo::Error, TimeoutError, PoolFull.
-  core::Task<void> add(wire::contracts::LogPayload p, std::string id);
+  /// `parent`: the request's span; the write is its child span (db.system.name mongodb).
+  core::Task<void> add(wire::contracts::LogPayload p, std::string id, const core::trace::Span* parent = nullptr);
 
   core::Task<std::vector<Entry>> recent(std::size_t limit, std::optional<std::string> name);
 

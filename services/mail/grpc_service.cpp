@@ -50,7 +50,7 @@ core::Task<std::string> send_mail(const Mailer& mailer, core::grpc::Call call) {
   if (!envelope) throw Error(StatusCode::invalid_argument, envelope.error().message);
 
   auto sent = co_await core::capture(deliver_once(mailer, std::move(key).value(), fingerprint(payload),
-                                                    std::move(envelope).value()));
+                                                    std::move(envelope).value(), call.span));
   if (sent.error) throw send_error(sent.error);
   switch (*sent.value) {
     case Outcome::sent:

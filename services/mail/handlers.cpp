@@ -110,7 +110,7 @@ core::Task<Response> send(const Mailer& mailer, core::http::Context& ctx) {
   if (!envelope) co_return core::http::error_json(envelope.error().code ? envelope.error().code : 400, envelope.error().message);
 
   auto sent = co_await core::capture(deliver_once(mailer, std::move(key).value(), fingerprint(payload.value()),
-                                                    std::move(envelope).value()));
+                                                    std::move(envelope).value(), &ctx.span));
   if (sent.error) co_return send_failure(sent.error);
   co_return answer(*sent.value, payload->to);
 }

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <random>
 
+#include "core/runtime/capture.hpp"
+#include "core/trace/semconv.hpp"
+
 namespace mail {
 
 std::string message_token() {
@@ -14,10 +17,25 @@ std::string message_token() {
   return t;
 }
 
+namespace {
+
+// Hands the envelope to the relay within `timeout`, under an "smtp send" client span.
+core::Task<void> send_traced(const Mailer& mailer, core::smtp::Envelope envelope, core::Duration timeout,
+                             const core::trace::Span* parent) {
+  core::trace::Span span = parent ? parent->child("smtp send", wire::trace::SpanKind::client) : core::trace::Span();
+  span.set("network.protocol.name", std::string("smtp"));
+  span.set("messaging.message.body.size", static_cast<std::int64_t>(envelope.message.size()));
+  auto sent = co_await core::capture(core::with_timeout(mailer.client->send(std::move(envelope)), timeout));
+  core::trace::record_exception(span, sent.error);
+  if (sent.error) std::rethrow_exception(sent.error);
+}
+
+}  // namespace
+
 core::Task<Outcome> deliver_once(const Mailer& mailer, std::string key, Fingerprint fingerprint,
-                                 core::smtp::Envelope envelope) {
+                                 core::smtp::Envelope envelope, const core::trace::Span* parent) {
   if (key.empty() || mailer.keys == nullptr) {
-    co_await core::with_timeout(mailer.client->send(std::move(envelope)), mailer.timeout);
+    co_await send_traced(mailer, std::move(envelope), mailer.timeout, parent);
     co_return Outcome::sent;
   }
   const auto start = std::chrono::steady_clock::now();
@@ -35,8 +53,7 @@ core::Task<Outcome> deliver_once(const Mailer& mailer, std::string key, Fingerpr
   }
   // One deadline for the whole send: what waiting used is not given to delivering again.
   auto used = std::chrono::duration_cast<core::Duration>(std::chrono::steady_clock::now() - start);
-  co_await core::with_timeout(mailer.client->send(std::move(envelope)),
-                              std::max(mailer.timeout - used, core::Duration(1)));
+  co_await send_traced(mailer, std::move(envelope), std::max(mailer.timeout - used, core::Duration(1)), parent);
   claim.lease.sent();  // a failure above leaves without it: the lease forgets the key
   co_return Outcome::sent;
 }

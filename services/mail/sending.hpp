@@ -8,6 +8,7 @@
 
 #include "core/runtime/timer.hpp"
 #include "core/smtp/client.hpp"
+#include "core/trace/span.hpp"
 #include "services/mail/composer.hpp"
 #include "services/mail/idempotency.hpp"
 
@@ -34,8 +35,9 @@ std::string message_token();
 
 /// Hands `envelope` to the relay within the mailer's timeout; with a non-empty `key`, at most
 /// once per key (see idempotency.hpp). Throws what delivering threw (TimeoutError,
-/// smtp::Error, PoolFull, ...); the key is then forgotten, so a retry sends.
+/// smtp::Error, PoolFull, ...); the key is then forgotten, so a retry sends. The relay is
+/// this service's store: its send is a client span under `parent` (when there is one).
 core::Task<Outcome> deliver_once(const Mailer& mailer, std::string key, Fingerprint fingerprint,
-                                 core::smtp::Envelope envelope);
+                                 core::smtp::Envelope envelope, const core::trace::Span* parent);
 
 }  // namespace mail

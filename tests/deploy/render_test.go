@@ -38,12 +38,20 @@ func repoRoot(t *testing.T) string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-// k8sCopy copies deploy/k8s to a temporary directory and writes each overlay's secrets.env
-// from its committed example, as an operator would before applying.
+// k8sCopy copies deploy/k8s (and deploy/prometheus beside it, whose files the base turns
+// into a ConfigMap) to a temporary directory and writes each overlay's secrets.env from its
+// committed example, as an operator would before applying.
 func k8sCopy(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join(repoRoot(t), "deploy", "k8s")
-	dst := filepath.Join(t.TempDir(), "k8s")
+	tmp := t.TempDir()
+	copyTree(t, filepath.Join(repoRoot(t), "deploy", "prometheus"), filepath.Join(tmp, "prometheus"))
+	dst := filepath.Join(tmp, "k8s")
+	copyTree(t, filepath.Join(repoRoot(t), "deploy", "k8s"), dst)
+	return dst
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
 	err := filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
 		if err != nil {
 			return err
@@ -68,7 +76,6 @@ func k8sCopy(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("copy %s: %v", src, err)
 	}
-	return dst
 }
 
 // render runs kustomize (the library kubectl -k uses) on dir and returns the YAML stream.

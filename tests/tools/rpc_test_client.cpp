@@ -48,7 +48,11 @@ Task<void> caller(Run* r) {
     std::string_view kind = "ok";
     std::string text;
     try {
-      text = co_await r->client->call(r->method, {"n" + n, "d" + n, "", ""});
+      // Every call carries a request id and a traceparent (JSON: "meta"; gob: two extra header
+      // fields), so the interop tests prove that unmodified Go servers accept them.
+      text = co_await r->client->call(r->method,
+                                      {"n" + n, "d" + n, "rid-" + n,
+                                       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"});
     } catch (const core::rpc::Error& e) {
       kind = "error", text = e.what();
     } catch (const core::TimeoutError& e) {

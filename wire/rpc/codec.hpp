@@ -36,7 +36,8 @@ std::string_view codec_name(Codec codec) noexcept;
 std::optional<Codec> parse_codec(std::string_view name) noexcept;
 
 /// The argument of every call of this protocol: Go's `RPCPayload{Name, Data string}`, plus the
-/// request id and traceparent that ride along in JSON's "meta" (gob has no room for them).
+/// request id and traceparent that ride along in JSON's "meta" and in extra fields of the gob
+/// request header.
 struct Payload {
   std::string name;
   std::string data;

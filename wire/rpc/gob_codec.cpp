@@ -221,12 +221,17 @@ class GobServerCodec final : public ServerCodec, GobDecoderBase {
  private:
   bool on_value(std::int64_t id, Reader& r) {
     if (!in_body_) {
-      // rpc.Request{ServiceMethod string; Seq uint64}: a header that does not decode ends
+      // rpc.Request{ServiceMethod string; Seq uint64}, and from our own clients the extra
+      // RequestID and Traceparent strings (docs/rpc.md): a header that does not decode ends
       // the connection, as in Go.
       ReplyTo to;
+      request_id_.clear();
+      traceparent_.clear();
       const gob::LocalField header[] = {
           {"ServiceMethod", gob::kString, &to.method, nullptr},
           {"Seq", gob::kUint, nullptr, &to.seq},
+          {"RequestID", gob::kString, &request_id_, nullptr},
+          {"Traceparent", gob::kString, &traceparent_, nullptr},
       };
       types_.decode_struct(id, r, header, "Request");
       call_ = Call{};
@@ -247,6 +252,8 @@ class GobServerCodec final : public ServerCodec, GobDecoderBase {
     } catch (const DecodeError& e) {
       error = e.what();
     }
+    payload.request_id = std::move(request_id_);
+    payload.traceparent = std::move(traceparent_);
     call_.payload = std::move(payload);
     call_.error = std::move(error);
     in_body_ = false;
@@ -271,6 +278,8 @@ class GobServerCodec final : public ServerCodec, GobDecoderBase {
   }
 
   Call call_;
+  std::string request_id_;  // of the call whose body comes next
+  std::string traceparent_;
   bool sent_header_type_ = false;
   bool sent_invalid_type_ = false;
 };
@@ -281,15 +290,22 @@ class GobClientCodec final : public ClientCodec, GobDecoderBase {
 
   void encode_call(std::string& out, std::string_view method, std::uint64_t seq,
                    const Payload& payload) override {
+    // Go's rpc.Request plus two strings its decoder skips (gob matches fields by name):
+    // the request id and the traceparent, each sent only when set (docs/rpc.md).
     if (!sent_types_) {
       append_struct_type(out, kHeaderType, "Request",
-                         {{"ServiceMethod", gob::kString}, {"Seq", gob::kUint}});
+                         {{"ServiceMethod", gob::kString},
+                          {"Seq", gob::kUint},
+                          {"RequestID", gob::kString},
+                          {"Traceparent", gob::kString}});
     }
     gob::append_message(out, [&](std::string& b) {
       append_int(b, kHeaderType);
       StructWriter w(b);
       w.text(0, method);
       w.number(1, seq);
+      w.text(2, payload.request_id);
+      w.text(3, payload.traceparent);
       w.end();
     });
     if (!sent_types_) {

@@ -93,5 +93,20 @@ TEST(Metrics, ConcurrentUpdatesSumExactly) {
   EXPECT_EQ(h.sum(), kThreads * (kPerThread / 2) * 1.25);  // exact in binary
 }
 
+TEST(Metrics, GaugeSharesAddUpAndLeaveWithTheirOwner) {
+  Gauge g;
+  {
+    GaugeShare a(g);
+    GaugeShare b(g);
+    a.set(3);
+    b.set(4);
+    EXPECT_EQ(g.value(), 7);
+    a.set(1);
+    EXPECT_EQ(g.value(), 5);
+    EXPECT_EQ(a.part(), 1);
+  }
+  EXPECT_EQ(g.value(), 0);
+}
+
 }  // namespace
 }  // namespace core::metrics

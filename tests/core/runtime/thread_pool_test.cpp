@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/metrics/registry.hpp"
 #include "core/runtime/run.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
@@ -221,6 +222,31 @@ TEST(ThreadPool, AbandonedJobFinishingAfterItsLoopIsGoneIsHarmless) {
     EXPECT_TRUE(job.finished.load());
   }
   EXPECT_EQ(cancelled, 1);
+}
+
+TEST(ThreadPool, ReportsThreadsWaitsAndRejections) {
+  auto& r = core::metrics::registry();
+  core::metrics::Labels pool{{"pool", "tpmetrics"}};
+  {
+    std::atomic<bool> release{false};  // outlives the pool, whose thread reads it
+    core::ThreadPool p("tpmetrics", 1, 1);
+    EXPECT_EQ(r.gauge("thread_pool_threads", "", pool).value(), 1);
+    EXPECT_TRUE(core::run_sync(resumes_on_own_thread(&p)));
+    const std::vector<double> buckets{0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    EXPECT_EQ(r.histogram("thread_pool_wait_seconds", "", pool, buckets).count(), 1u);
+    // One job holds the thread, one fills the queue, the third is refused.
+    auto hold = std::make_shared<std::atomic<bool>>(false);
+    p.submit([&release] { while (!release) std::this_thread::sleep_for(1ms); }, hold);
+    ASSERT_TRUE(test_support::wait_until([&] { return r.gauge("thread_pool_busy", "", pool).value() == 1; }));
+    p.submit([] {}, std::make_shared<std::atomic<bool>>(false));
+    EXPECT_EQ(r.gauge("thread_pool_queued", "", pool).value(), 1);
+    EXPECT_THROW(p.submit([] {}, std::make_shared<std::atomic<bool>>(false)), core::PoolFull);
+    EXPECT_EQ(r.counter("thread_pool_rejected_total", "", pool).value(), 1u);
+    release = true;
+  }
+  EXPECT_EQ(r.gauge("thread_pool_threads", "", pool).value(), 0);
+  EXPECT_EQ(r.gauge("thread_pool_queued", "", pool).value(), 0);
+  EXPECT_EQ(r.gauge("thread_pool_busy", "", pool).value(), 0);
 }
 
 }  // namespace

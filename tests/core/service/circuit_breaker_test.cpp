@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/metrics/registry.hpp"
+
 namespace {
 
 using core::service::CircuitBreaker;
@@ -41,6 +43,26 @@ TEST(CircuitBreaker, SuccessResetsCount) {
   b.success();
   b.failure(t);
   EXPECT_TRUE(b.allow(t));
+}
+
+TEST(CircuitBreaker, NamedBreakerCountsItselfWhileTripped) {
+  auto& gauge = core::metrics::registry().gauge("circuit_breaker_open", "", {{"target", "cbtest"}});
+  auto t = CircuitBreaker::Clock::time_point{} + 10s;
+  {
+    CircuitBreaker a("cbtest", 2, 100ms);
+    CircuitBreaker b("cbtest", 2, 100ms);
+    a.failure(t);
+    EXPECT_EQ(gauge.value(), 0);
+    a.failure(t);
+    EXPECT_EQ(gauge.value(), 1);
+    a.failure(t);  // still one worker's breaker
+    b.failure(t);
+    b.failure(t);
+    EXPECT_EQ(gauge.value(), 2);
+    a.success();
+    EXPECT_EQ(gauge.value(), 1);
+  }
+  EXPECT_EQ(gauge.value(), 0);  // a breaker that goes away takes its count along
 }
 
 }  // namespace

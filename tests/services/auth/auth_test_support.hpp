@@ -91,7 +91,7 @@ class RecordingLogger final : public auth::LoginLogger {
   std::vector<std::string> emails;
   bool fail = false;
   bool hang = false;
-  Task<void> log_login(std::string email, std::string) override {
+  Task<void> log_login(std::string email, std::string, std::string) override {
     if (hang) co_await core::sleep(10s);
     if (fail) throw std::runtime_error("logger down");
     emails.push_back(email);

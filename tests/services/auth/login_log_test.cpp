@@ -39,7 +39,7 @@ Task<void> log_one(std::string codec) {
   server.start();
   {
     auto logger = auth::make_rpc_login_logger("127.0.0.1", server.port(), codec, 2s);
-    co_await logger->log_login("admin@example.com", "req-1");
+    co_await logger->log_login("admin@example.com", "req-1", "");
   }
   co_await server.drain();
   co_await core::sleep(30ms);  // connection coroutines see their ends
@@ -60,7 +60,7 @@ INSTANTIATE_TEST_SUITE_P(Codecs, LoginLogRpc, ::testing::Values("gob", "json"));
 
 Task<void> log_to_nowhere() {
   auto logger = auth::make_rpc_login_logger("127.0.0.1", 1, "gob", 500ms);  // nothing listens on 1
-  co_await logger->log_login("admin@example.com", "req-2");
+  co_await logger->log_login("admin@example.com", "req-2", "");
 }
 
 TEST(LoginLog, UnreachableLoggerFailsInsteadOfPretending) {

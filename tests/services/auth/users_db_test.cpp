@@ -68,7 +68,7 @@ class SchemaFixture : public ::testing::Test {
 class RecordingLogger final : public auth::LoginLogger {
  public:
   std::vector<std::string> emails;
-  Task<void> log_login(std::string email, std::string) override {
+  Task<void> log_login(std::string email, std::string, std::string) override {
     emails.push_back(email);
     co_return;
   }

@@ -104,15 +104,39 @@ TEST(GobServerCodec, EncodesRepliesByteForByteLikeGo) {
   EXPECT_EQ(again, kGobReply1.substr(0, 1) + unhex("ff80") + kGobReply1.substr(3));
 }
 
-TEST(GobClientCodec, EncodesCallsByteForByteLikeGo) {
+TEST(GobClientCodec, CarriesRequestIdAndTraceparentInExtraHeaderFields) {
+  // Go's rpc.Request has ServiceMethod and Seq; ours adds RequestID and Traceparent, which Go's
+  // decoder skips by name (the Go interop tests run both ways) and our server reads.
   auto codec = wire::rpc::make_gob_client_codec();
   std::string out;
   codec->encode_call(out, "RPCServer.LogInfo", 0, {"test", "hello", "", ""});
-  EXPECT_EQ(out, kGobCall0);
-  out.clear();
   codec->encode_call(out, "RPCServer.LogInfo", 1,
-                     {"x", "", "rid", "tp"});  // gob has no room for meta
-  EXPECT_EQ(out, kGobCall1);
+                     {"x", "", "rid", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"});
+  EXPECT_NE(out.find("RequestID"), std::string::npos);
+  EXPECT_NE(out.find("Traceparent"), std::string::npos);
+  for (std::size_t chunk : {0u, 1u}) {
+    auto calls = server_decode(out, chunk);
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].reply_to.method, "RPCServer.LogInfo");
+    EXPECT_EQ(calls[0].payload.name, "test");
+    EXPECT_EQ(calls[0].payload.data, "hello");
+    EXPECT_EQ(calls[0].payload.request_id, "");
+    EXPECT_EQ(calls[0].payload.traceparent, "");
+    EXPECT_EQ(calls[1].reply_to.seq, 1u);
+    EXPECT_EQ(calls[1].payload.name, "x");
+    EXPECT_EQ(calls[1].payload.request_id, "rid");
+    EXPECT_EQ(calls[1].payload.traceparent,
+              "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  }
+}
+
+TEST(GobServerCodec, GoClientCallsHaveNoRequestIdOrTraceparent) {
+  auto calls = server_decode(kGobCall0 + kGobCall1);
+  ASSERT_EQ(calls.size(), 2u);
+  for (const Call& c : calls) {
+    EXPECT_EQ(c.payload.request_id, "");
+    EXPECT_EQ(c.payload.traceparent, "");
+  }
 }
 
 TEST(GobClientCodec, DecodesServeConnReplies) {

@@ -1,0 +1,199 @@
+#include "core/trace/exporter.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "core/http/client.hpp"
+#include "core/log/log.hpp"
+#include "core/metrics/registry.hpp"
+#include "wire/trace/otlp_json.hpp"
+
+namespace core::trace {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+metrics::Counter& dropped(std::string_view reason) {
+  return metrics::registry().counter("trace_spans_dropped_total",
+                                     "Spans dropped instead of exported",
+                                     {{"reason", std::string(reason)}});
+}
+metrics::Counter& requests(std::string_view outcome) {
+  return metrics::registry().counter("trace_export_requests_total",
+                                     "OTLP export requests by outcome",
+                                     {{"outcome", std::string(outcome)}});
+}
+
+int remaining_ms(Clock::time_point deadline) {
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+// Waits for `events` on fd until the deadline; false on timeout or error.
+bool wait_fd(int fd, short events, Clock::time_point deadline) {
+  pollfd p{fd, events, 0};
+  for (;;) {
+    int n = ::poll(&p, 1, remaining_ms(deadline));
+    if (n > 0) return (p.revents & (events | POLLHUP)) != 0 && (p.revents & POLLNVAL) == 0;
+    if (n == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+// A non-blocking connection to host:port within the deadline, or -1.
+int connect_to(const std::string& host, int port, Clock::time_point deadline) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return -1;
+  int fd = -1;
+  for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (errno == EINPROGRESS && wait_fd(fd, POLLOUT, deadline) &&
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) {
+      break;
+    }
+    ::close(fd);
+    fd = -1;
+  }
+  ::freeaddrinfo(found);
+  return fd;
+}
+
+}  // namespace
+
+Exporter::Exporter(Config config)
+    : config_(std::move(config)),
+      exported_(metrics::registry().counter("trace_spans_exported_total",
+                                            "Spans the collector accepted")),
+      dropped_full_(dropped("queue_full")),
+      dropped_failed_(dropped("export_failed")),
+      requests_ok_(requests("ok")),
+      requests_failed_(requests("error")),
+      queued_(metrics::registry().gauge("trace_export_queue", "Spans waiting for export")) {
+  http::HttpUrl url = http::HttpUrl::parse(config_.endpoint);  // throws for a bad URL
+  host_ = url.host;
+  port_ = url.port;
+  target_ = url.target;
+  authority_ = url.authority;
+  thread_ = std::thread([this] { run(); });
+}
+
+Exporter::~Exporter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void Exporter::submit(wire::trace::SpanData span) noexcept {
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    ++submitted_;
+    if (queue_.size() >= config_.queue_capacity) {
+      ++done_;
+      dropped_full_.inc();
+      return;
+    }
+    queue_.push_back(std::move(span));
+    queued_.inc();
+    wake = queue_.size() >= config_.batch_size;
+  }
+  if (wake) wake_.notify_one();
+}
+
+void Exporter::flush() {
+  std::unique_lock lock(mu_);
+  const std::uint64_t target = submitted_;
+  flush_asked_ = true;
+  wake_.notify_one();
+  flushed_.wait(lock, [&] { return done_ >= target || stopping_; });
+}
+
+void Exporter::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait_for(lock, std::chrono::milliseconds(config_.flush_interval_ms), [this] {
+      return stopping_ || flush_asked_ || queue_.size() >= config_.batch_size;
+    });
+    flush_asked_ = false;
+    while (!queue_.empty()) {
+      std::vector<wire::trace::SpanData> batch;
+      const std::size_t n = std::min(queue_.size(), config_.batch_size);
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_.dec(static_cast<double>(n));
+      lock.unlock();
+      const bool ok = post(wire::trace::encode_otlp_json(config_.service, {}, batch));
+      (ok ? requests_ok_ : requests_failed_).inc();
+      (ok ? exported_ : dropped_failed_).inc(n);
+      lock.lock();
+      done_ += n;
+    }
+    flushed_.notify_all();
+    if (stopping_) return;
+  }
+}
+
+bool Exporter::post(const std::string& body) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(config_.export_timeout_ms);
+  int fd = connect_to(host_, port_, deadline);
+  if (fd < 0) return false;
+  std::string out = fmt::format(
+      "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
+      "Connection: close\r\n\r\n",
+      target_, authority_, body.size());
+  out += body;
+  std::size_t sent = 0;
+  bool ok = true;
+  while (ok && sent < out.size()) {
+    ssize_t n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      ok = wait_fd(fd, POLLOUT, deadline);
+    } else {
+      ok = false;
+    }
+  }
+  // The status line is all we need: "HTTP/1.1 200 OK".
+  std::string head;
+  while (ok && head.find("\r\n") == std::string::npos && head.size() < 4096) {
+    char buf[1024];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) {
+      head.append(buf, static_cast<std::size_t>(n));
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      ok = wait_fd(fd, POLLIN, deadline);
+    } else {
+      ok = false;
+    }
+  }
+  ::close(fd);
+  if (!ok || head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) return false;
+  const std::size_t sp = head.find(' ');
+  return sp != std::string::npos && sp + 1 < head.size() && head[sp + 1] == '2';
+}
+
+}  // namespace core::trace

@@ -1,0 +1,60 @@
+#pragma once
+/// @file
+/// The background exporter: finished spans are handed over with submit() (a mutex and a
+/// move, never a wait on I/O, so a loop never blocks on it) into a bounded queue; one thread
+/// of its own POSTs them in batches as OTLP/HTTP JSON. When the queue is full or the collector
+/// is slow, down or refuses, spans are dropped and counted, never retried without end:
+///   trace_spans_exported_total, trace_spans_dropped_total{reason="queue_full"|"export_failed"},
+///   trace_export_requests_total{outcome="ok"|"error"}, trace_export_queue (gauge).
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/metrics/metrics.hpp"
+#include "core/trace/config.hpp"
+#include "wire/trace/span.hpp"
+
+namespace core::trace {
+
+class Exporter {
+ public:
+  /// Starts the thread; config.enabled() must hold.
+  explicit Exporter(Config config);
+  /// Sends what is queued (within the export timeout), then stops the thread.
+  ~Exporter();
+  Exporter(const Exporter&) = delete;
+  Exporter& operator=(const Exporter&) = delete;
+
+  void submit(wire::trace::SpanData span) noexcept;
+  /// Blocks until everything submitted before was sent or dropped (tests, shutdown).
+  void flush();
+
+ private:
+  void run();
+  // POSTs one encoded batch; true on a 2xx answer.
+  bool post(const std::string& body);
+
+  Config config_;
+  std::string host_, target_, authority_;
+  int port_ = 80;
+
+  std::mutex mu_;
+  std::condition_variable wake_;     // the thread: spans arrived, flush asked, stopping
+  std::condition_variable flushed_;  // flush(): a round ended
+  std::deque<wire::trace::SpanData> queue_;
+  std::uint64_t submitted_ = 0, done_ = 0;  // spans handed in / sent or dropped
+  bool stopping_ = false;
+  bool flush_asked_ = false;
+
+  metrics::Counter& exported_;
+  metrics::Counter& dropped_full_;
+  metrics::Counter& dropped_failed_;
+  metrics::Counter& requests_ok_;
+  metrics::Counter& requests_failed_;
+  metrics::Gauge& queued_;
+  std::thread thread_;
+};
+
+}  // namespace core::trace
