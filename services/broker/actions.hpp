@@ -21,7 +21,8 @@ core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPaylo
                                               const core::trace::Span* parent = nullptr);
 
 /// log over gRPC -> logs.LogService/WriteLog on the logger's gRPC port: 202 "logged".
-core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayload p, std::string request_id);
+core::Task<core::http::Response> log_via_grpc(State* s, wire::contracts::LogPayload p, std::string request_id,
+                                              const core::trace::Span* parent);
 
 /// log over AMQP -> exchange logs_topic, key log.INFO, persistent, with a message_id; 202
 /// "logged via RabbitMQ" only after the broker confirmed the message.

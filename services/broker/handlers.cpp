@@ -59,7 +59,7 @@ core::Task<core::http::Response> log_grpc(State* s, core::http::Context& ctx) {
   if (!obj) co_return core::http::error_json(400, obj.error().message);
   auto p = wire::contracts::parse_log(obj.value(), "log");
   if (!p) co_return core::http::error_json(400, p.error().message);
-  co_return co_await log_via_grpc(s, std::move(p).value(), ctx.request_id);
+  co_return co_await log_via_grpc(s, std::move(p).value(), ctx.request_id, &ctx.span);
 }
 
 void register_routes(core::service::App& app, const Settings& settings) {

@@ -19,13 +19,17 @@ std::string message_token() {
 
 namespace {
 
+core::Task<void> send_within(core::smtp::Client* client, core::smtp::Envelope envelope, core::Duration timeout) {
+  co_await core::with_timeout(client->send(std::move(envelope)), timeout);
+}
+
 // Hands the envelope to the relay within `timeout`, under an "smtp send" client span.
 core::Task<void> send_traced(const Mailer& mailer, core::smtp::Envelope envelope, core::Duration timeout,
                              const core::trace::Span* parent) {
   core::trace::Span span = parent ? parent->child("smtp send", wire::trace::SpanKind::client) : core::trace::Span();
   span.set("network.protocol.name", std::string("smtp"));
   span.set("messaging.message.body.size", static_cast<std::int64_t>(envelope.message.size()));
-  auto sent = co_await core::capture(core::with_timeout(mailer.client->send(std::move(envelope)), timeout));
+  auto sent = co_await core::capture(send_within(mailer.client.get(), std::move(envelope), timeout));
   core::trace::record_exception(span, sent.error);
   if (sent.error) std::rethrow_exception(sent.error);
 }

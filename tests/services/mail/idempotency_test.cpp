@@ -215,7 +215,7 @@ core::smtp::SmtpOptions closed_relay() {
 }
 
 std::vector<core::http::Response> post(IdempotencyTable* table,
-                                       std::vector<core::http::Context> requests,
+                                       std::vector<mail_test::Request> requests,
                                        core::Duration timeout = 2s) {
   static const mail::Composer composer(mail_test::policy());
   std::size_t sent = 0;

@@ -22,15 +22,20 @@ inline mail::Policy policy() {
   return mail::Policy{{}, "noreply@example.com", "Microservices", "example.com"};
 }
 
-/// A POST /send with this body; `key` empty: no Idempotency-Key header.
-inline core::http::Context request(const std::string& body, const std::string& key = "") {
-  core::http::Context ctx;
+/// A POST /send to make: its body and Idempotency-Key (empty: no header).
+struct Request {
+  std::string body;
+  std::string key;
+};
+inline Request request(const std::string& body, const std::string& key = "") { return {body, key}; }
+
+/// The request as the handler sees it (a Context is not copyable: it holds the request's span).
+inline void fill(core::http::Context& ctx, const Request& r) {
   ctx.request.method = "POST";
   ctx.request.target = ctx.request.path = "/send";
   ctx.request.headers.push_back({"Content-Type", "application/json"});
-  if (!key.empty()) ctx.request.headers.push_back({"Idempotency-Key", key});
-  ctx.request.body = body;
-  return ctx;
+  if (!r.key.empty()) ctx.request.headers.push_back({"Idempotency-Key", r.key});
+  ctx.request.body = r.body;
 }
 
 inline std::string mail_json(const std::string& to, const std::string& subject,
@@ -57,11 +62,13 @@ inline core::Task<std::vector<Response>> post_in_turn(const mail::Composer* comp
                                                      core::smtp::SmtpOptions options,
                                                      mail::IdempotencyTable* keys,
                                                      core::Duration timeout,
-                                                     std::vector<core::http::Context> requests,
+                                                     std::vector<Request> requests,
                                                      std::size_t* sent) {
   core::smtp::Client client(std::move(options));
   std::vector<Response> out;
-  for (auto& ctx : requests) {
+  for (const auto& r : requests) {
+    core::http::Context ctx;
+    fill(ctx, r);
     out.push_back(co_await mail::send(mailer_of(composer, &client, keys, timeout), ctx));
   }
   *sent = client.sent();
@@ -70,7 +77,9 @@ inline core::Task<std::vector<Response>> post_in_turn(const mail::Composer* comp
 
 inline core::Task<void> post_into(const mail::Composer* composer, core::smtp::Client* client,
                                   mail::IdempotencyTable* keys, core::Duration timeout,
-                                  core::http::Context ctx, Response* out, int* pending) {
+                                  Request r, Response* out, int* pending) {
+  core::http::Context ctx;
+  fill(ctx, r);
   *out = co_await mail::send(mailer_of(composer, client, keys, timeout), ctx);
   --*pending;
 }
@@ -80,7 +89,7 @@ inline core::Task<std::vector<Response>> post_at_once(const mail::Composer* comp
                                                      core::smtp::SmtpOptions options,
                                                      mail::IdempotencyTable* keys,
                                                      core::Duration timeout,
-                                                     std::vector<core::http::Context> requests,
+                                                     std::vector<Request> requests,
                                                      std::size_t* sent) {
   core::smtp::Client client(std::move(options));
   std::vector<Response> out(requests.size());
