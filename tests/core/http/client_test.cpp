@@ -465,7 +465,8 @@ CORO_TEST(HttpClient, ServerThatNeverAnswersTimesOutWithinTheDeadline) {
     Failure f = co_await failure_of(client.get(raw.url(), {}, 100ms));
     auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(f.type, "TimeoutError") << f.what;
-    EXPECT_GE(took, 95ms);
+    // No lower bound: the deadline runs from the loop's cached clock, which can lag the
+    // steady clock read above by however long this turn of the loop has taken so far.
     EXPECT_LT(took, 2s);  // generous: the server would never answer
     EXPECT_EQ(client.idle_connections(), 0u);  // a timed-out connection is closed, not pooled
   }
