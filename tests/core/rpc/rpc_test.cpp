@@ -280,19 +280,21 @@ CORO_TEST_P(RpcTest, DrainUnderADeadlineCutsTheCallsLeft, Codec codec) {
 // close() is a worker's drain step: the call in flight fails, nothing of the client is left
 // running on the loop, and later calls fail at once.
 CORO_TEST_P(RpcTest, CloseFailsTheCallsInFlightAndEndsTheConnections, Codec codec) {
-  Server server(local(), registry());
-  server.start();
-  Client client(to(server.port(), codec));
-  bool failed = false, done = false;
-  slow_entered = 0;
-  core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &failed, &done));
-  EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
-  co_await client.close();
-  EXPECT_TRUE(co_await test_support::eventually([&] { return done; }));
-  EXPECT_TRUE(failed);
-  EXPECT_EQ(client.open_connections(), 0u);
-  EXPECT_THROW(co_await client.call("RPCServer.LogInfo", {"late", "", "", ""}), core::NetError);
-  co_await settle();  // the server, going out of scope, cuts the call still in its handler
+  {
+    Server server(local(), registry());
+    server.start();
+    Client client(to(server.port(), codec));
+    bool failed = false, done = false;
+    slow_entered = 0;
+    core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &failed, &done));
+    EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
+    co_await client.close();
+    EXPECT_TRUE(co_await test_support::eventually([&] { return done; }));
+    EXPECT_TRUE(failed);
+    EXPECT_EQ(client.open_connections(), 0u);
+    EXPECT_THROW(co_await client.call("RPCServer.LogInfo", {"late", "", "", ""}), core::NetError);
+  }  // the server, going out of scope, cuts the call still in its handler ...
+  co_await settle();  // ... whose coroutines end on the next turns
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, RpcTest, ::testing::Values(Codec::gob, Codec::json),
