@@ -3,10 +3,9 @@
 # ConfigMap prometheus-config. Build context: the repository's deploy/ folder.
 ARG DEBIAN_IMAGE=debian:bookworm-slim
 FROM ${DEBIAN_IMAGE}
-RUN groupadd --system --gid 10004 prometheus \
- && useradd --system --uid 10004 --gid prometheus --no-create-home --home-dir /nonexistent \
-      --shell /usr/sbin/nologin prometheus \
- && apt-get update \
+# The package makes its own system user `prometheus` (its post-install script refuses one made
+# beforehand outside the system uid range); the server runs as that user.
+RUN apt-get update \
  && apt-get install -y --no-install-recommends prometheus \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o prometheus -g prometheus /prometheus
@@ -17,7 +16,7 @@ RUN promtool check config /etc/prometheus/prometheus.yml
 LABEL org.opencontainers.image.title="prometheus" \
       org.opencontainers.image.description="Prometheus from Debian 12 with the system's scrape configuration and rules"
 VOLUME /prometheus
-USER 10004:10004
+USER prometheus
 EXPOSE 9090
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=2s --timeout=3s --start-period=30s --retries=5 \
