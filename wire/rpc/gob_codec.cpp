@@ -134,7 +134,7 @@ class GobDecoderBase {
         Reader r(frame, &frames);
         std::int64_t id = r.read_int();
         if (id < 0) {
-          types_.define(-id, r);
+          types_.define(gob::defined_type_id(id), r);
           if (!r.empty()) throw DecodeError("gob: extra data in buffer");
           pos = frames.pos();
           continue;

@@ -124,6 +124,11 @@ std::string_view go_type_name(std::int64_t type) { return type == kString ? "str
 
 }  // namespace
 
+std::int64_t defined_type_id(std::int64_t announced) {
+  if (announced >= 0 || announced < -std::int64_t{INT32_MAX}) throw DecodeError("gob: bad data: invalid type id");
+  return -announced;
+}
+
 void TypeRegistry::define(std::int64_t id, Reader& r) {
   if (id < kFirstUserId || id > INT32_MAX || types_.count(id) != 0) {
     throw DecodeError("gob: duplicate type received");
@@ -271,7 +276,7 @@ void TypeRegistry::skip_interface(Reader& r) {
     if (r.empty()) r.continue_in_next_frame();
     std::int64_t id = r.read_int();
     if (id >= 0) break;
-    define(-id, r);
+    define(defined_type_id(id), r);
     if (!r.empty()) r.read_uint();  // the count of a delimited value that follows
   }
   r.skip(static_cast<std::size_t>(std::min<std::uint64_t>(r.read_uint(), SIZE_MAX)));

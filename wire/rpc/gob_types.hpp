@@ -40,6 +40,10 @@ struct LocalField {
   std::uint64_t* number = nullptr;
 };
 
+/// The id a type definition defines, from the negative id that announces it (refused past
+/// gob's int32 ids, which also keeps -INT64_MIN from being computed).
+std::int64_t defined_type_id(std::int64_t announced);
+
 class TypeRegistry {
  public:
   /// At most this many types per connection: a peer cannot grow our memory without end.

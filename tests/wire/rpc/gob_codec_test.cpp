@@ -91,6 +91,16 @@ TEST(GobServerCodec, PartialWhileAFrameIsUnfinished) {
   EXPECT_FALSE(codec->partial());
 }
 
+// A frame announcing the definition of type id INT64_MIN (found by the gob fuzz target:
+// negating it was undefined): refused as Go refuses an id past int32.
+TEST(GobServerCodec, ATypeIdPastInt32IsRefused) {
+  auto codec = wire::rpc::make_gob_server_codec();
+  const std::string frame = "\x09\xf8\xff\xff\xff\xff\xff\xff\xff\xff";  // int -2^63
+  auto p = codec->feed(frame);
+  EXPECT_EQ(p.status, DecodeStatus::error);
+  EXPECT_EQ(codec->error(), "gob: bad data: invalid type id");
+}
+
 TEST(GobServerCodec, EncodesRepliesByteForByteLikeGo) {
   auto codec = wire::rpc::make_gob_server_codec();
   std::string out;
