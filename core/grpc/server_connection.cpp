@@ -1,6 +1,7 @@
 #include "core/grpc/server_connection.hpp"
 
 #include "core/log/log.hpp"
+#include "core/net/linger.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/timer.hpp"
 #include "wire/grpc/metadata.hpp"
@@ -344,6 +345,10 @@ Task<void> ServerConnection::serve(std::unique_ptr<ServerConnection> self) {
   while (c->running_.size() > 0) co_await c->progress_.wait_uncancellable();
   co_await c->final_flush();
   while (c->in_flight_ > 0) co_await c->progress_.wait_uncancellable();
+  // We end a connection the peer still holds (its GOAWAY or ours with no stream left, an idle
+  // timeout, a protocol error): frames it sends meanwhile must not turn our close into a reset
+  // that destroys the last frames we sent.
+  if (!c->broken_) co_await linger_close(c->stream_);
   c->stream_.close();
 }
 

@@ -1,10 +1,9 @@
 #include "core/http/session.hpp"
 
-#include <sys/socket.h>
-
 #include <ctime>
 
 #include "core/http/json_io.hpp"
+#include "core/net/linger.hpp"
 #include "wire/http/date.hpp"
 #include "wire/http/serialize.hpp"
 #include "wire/http/status.hpp"
@@ -14,13 +13,6 @@ namespace core::http {
 namespace {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-// After an error response the client may still be sending the request (a body over the
-// limit): closing with unread bytes makes the kernel send RST, and a client whose write then
-// fails, or whose TCP stack drops received data on a reset, never sees the response (RFC 9112
-// 9.6). So stop writing, then read and drop what comes for a short while, bounded in time and
-// bytes (Go's server waits 500 ms the same way).
-constexpr Duration kLingerTime = std::chrono::milliseconds(500);
-constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 
 // The Date header changes once a second; format it once a second per thread.
 std::string_view http_date() {
@@ -40,24 +32,6 @@ Response parse_error_response(const wire::http::RequestParser& parser) {
   int status = parser.error_status();
   return error_json(status, parser.error_message().empty() ? wire::http::status_text(status)
                                                            : parser.error_message());
-}
-
-Task<void> linger_close(TcpStream& stream) {
-  uv_os_fd_t fd = -1;
-  if (uv_fileno(reinterpret_cast<const uv_handle_t*>(stream.handle()), &fd) != 0) co_return;
-  ::shutdown(fd, SHUT_WR);  // every write has completed: libuv has nothing queued
-  const std::uint64_t until = now_ms() + static_cast<std::uint64_t>(kLingerTime.count());
-  std::size_t dropped = 0;
-  try {
-    while (dropped < kLingerBytes) {
-      std::uint64_t now = now_ms();
-      if (now >= until) break;
-      if (co_await stream.read_some(Duration(until - now)) == 0) break;
-      dropped += stream.input().size();
-      stream.input().consume(stream.input().size());
-    }
-  } catch (const std::exception&) {
-  }
 }
 
 }  // namespace
@@ -168,6 +142,9 @@ Task<void> Session::close_politely(bool timed_out) {
     } catch (const std::exception&) {
     }
   } else if (parse_failed_ && !conn_->detached()) {
+    // The client may still be sending the request (a body over the limit): a close with its
+    // bytes unread would reset the connection and could destroy our error response (RFC 9112
+    // 9.6). Go's server lingers 500 ms the same way.
     co_await linger_close(stream_);
   }
 }

@@ -10,6 +10,7 @@ SERVERS=$ROOT/scripts/servers
 PROFILE=(--profile test)
 export MS_PROFILE=test
 source "$ROOT/scripts/lib/profile.sh" # the port table of the test profile
+source "$ROOT/scripts/lib/ports.sh"
 passed=0
 failed=0
 
@@ -85,8 +86,20 @@ nothing_left() {
   ! pgrep -af "$RUN_DIR/"
 }
 
+# Each port of the profile is (not) in the kernel's reserved list; true when it cannot be set.
+ports_reserved() {
+  [[ -w $RESERVED_PORTS_SYSCTL ]] || return 0
+  local reserved port
+  reserved=$(ms_expand_ports "$(cat "$RESERVED_PORTS_SYSCTL")")
+  for port in $MAIL_SERVICE_PORT $BROKER_PORT $RPC_PORT $RABBIT_CTL_PORT_MAX; do
+    if [[ $1 == yes ]] && ! grep -qx "$port" <<<"$reserved"; then echo "$port not reserved"; return 1; fi
+    if [[ $1 == no ]] && grep -qx "$port" <<<"$reserved"; then echo "$port still reserved"; return 1; fi
+  done
+}
+
 check "start" "$SERVERS" start "${PROFILE[@]}"
 load_env
+check "the profile's ports are out of the ephemeral range" ports_reserved yes
 check "status says all running" "$SERVERS" status "${PROFILE[@]}"
 check "second start is a no-op" bash -c "[[ -z \$('$SERVERS' start --profile test) ]]"
 check "env file has the connection settings" grep -q "^export DSN=.*port=$PG_PORT" "$ROOT/.run/test/env"
@@ -113,6 +126,7 @@ check "mailpit works after the restart" send_plain
 check "stop" "$SERVERS" stop "${PROFILE[@]}"
 check "status says stopped" bash -c "! '$SERVERS' status --profile test"
 check "nothing of the profile is left" nothing_left
+check "the profile's ports are back in the ephemeral range" ports_reserved no
 check "second stop is fine" "$SERVERS" stop "${PROFILE[@]}"
 
 echo "$passed passed, $failed failed"
