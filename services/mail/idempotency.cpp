@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "core/runtime/loop.hpp"
+#include "core/runtime/wait_list.hpp"
+
 namespace mail {
 
 namespace {
@@ -69,71 +72,122 @@ IdempotencyTable::IdempotencyTable(IdempotencyOptions options, Now now)
     : options_(options), now_(std::move(now)) {}
 
 IdempotencyTable::Claim IdempotencyTable::claim(const std::string& key,
-                                                const Fingerprint& fingerprint) {
-  std::lock_guard lock(mu_);
-  const Clock::time_point now = now_();
-  expire(now);
-  if (auto it = entries_.find(key); it != entries_.end()) {
-    if (it->second.fingerprint != fingerprint) return {Verdict::mismatch, {}};
-    return {it->second.sent ? Verdict::replay : Verdict::in_flight, {}};
+                                                const Fingerprint& fingerprint, OnEnd on_end) {
+  Due due;
+  Claim result{Verdict::send, {}};
+  {
+    std::lock_guard lock(mu_);
+    const Clock::time_point now = now_();
+    expire(now, due);
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      if (it->second.fingerprint != fingerprint) {
+        result.verdict = Verdict::mismatch;
+      } else if (it->second.sent) {
+        result.verdict = Verdict::replay;
+      } else {
+        result.verdict = Verdict::in_flight;
+        if (on_end) it->second.on_end.push_back(std::move(on_end));
+      }
+    } else {
+      while (!age_.empty() && entries_.size() >= std::max<std::size_t>(options_.max_keys, 1)) {
+        erase(entries_.find(*age_.front()), due);
+      }
+      auto added = entries_.emplace(key, Entry{fingerprint, false, now, ++next_ticket_, {}, {}}).first;
+      added->second.age = age_.insert(age_.end(), &added->first);  // addresses survive rehashing
+      result.lease = Lease(this, key, added->second.ticket);
+    }
   }
-  while (!age_.empty() && entries_.size() >= std::max<std::size_t>(options_.max_keys, 1)) {
-    erase(entries_.find(*age_.front()));
-  }
-  auto it = entries_.emplace(key, Entry{fingerprint, false, now, ++next_ticket_, {}}).first;
-  it->second.age = age_.insert(age_.end(), &it->first);  // element addresses survive rehashing
-  return {Verdict::send, Lease(this, key, it->second.ticket)};
+  run(due);
+  return result;
 }
 
 std::size_t IdempotencyTable::size() {
-  std::lock_guard lock(mu_);
-  expire(now_());
-  return entries_.size();
+  Due due;
+  std::size_t n = 0;
+  {
+    std::lock_guard lock(mu_);
+    expire(now_(), due);
+    n = entries_.size();
+  }
+  run(due);
+  return n;
 }
 
 // A lease whose key was evicted or expired meanwhile (and maybe claimed again by another
 // request) no longer matches the entry's ticket and changes nothing.
 void IdempotencyTable::mark_sent(const std::string& key, std::uint64_t ticket) {
-  std::lock_guard lock(mu_);
-  auto it = entries_.find(key);
-  if (it != entries_.end() && it->second.ticket == ticket) it->second.sent = true;
+  Due due;
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.ticket == ticket) {
+      it->second.sent = true;
+      due.swap(it->second.on_end);
+    }
+  }
+  run(due);
 }
 
 void IdempotencyTable::forget(const std::string& key, std::uint64_t ticket) {
-  std::lock_guard lock(mu_);
-  auto it = entries_.find(key);
-  if (it != entries_.end() && it->second.ticket == ticket) erase(it);
+  Due due;
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.ticket == ticket) erase(it, due);
+  }
+  run(due);
 }
 
-void IdempotencyTable::expire(Clock::time_point now) {
+void IdempotencyTable::expire(Clock::time_point now, Due& due) {
   // age_ is in order of first request, so the expired entries are at its front.
   while (!age_.empty()) {
     auto it = entries_.find(*age_.front());
     if (now - it->second.since < options_.ttl) break;
-    erase(it);
+    erase(it, due);
   }
 }
 
-void IdempotencyTable::erase(Map::iterator it) {
+void IdempotencyTable::erase(Map::iterator it, Due& due) {
+  for (auto& f : it->second.on_end) due.push_back(std::move(f));
   age_.erase(it->second.age);
   entries_.erase(it);
 }
 
+void IdempotencyTable::run(Due& due) {
+  for (auto& f : due) f();
+}
+
 // Waiting for another request's send
+
+namespace {
+
+// The requests of this thread's loop waiting for a send to end: one list per worker, woken as
+// a whole (each waiter claims its own key again).
+core::WaitList& sends_ended() {
+  thread_local core::WaitList list;
+  return list;
+}
+
+}  // namespace
 
 core::Task<IdempotencyTable::Claim> claim_or_wait(IdempotencyTable* table, std::string key,
                                                   Fingerprint fingerprint, core::Duration budget) {
   using namespace std::chrono_literals;
   using Clock = IdempotencyTable::Clock;
   const Clock::time_point deadline = Clock::now() + budget;
-  core::Duration step = 5ms;
+  std::shared_ptr<core::Loop::Remote> loop = core::Loop::current().remote();
+  auto wake = [loop] { loop->post([] { sends_ended().notify_all(); }); };
   for (;;) {
-    IdempotencyTable::Claim claim = table->claim(key, fingerprint);
+    // Registered under the table's lock with the verdict, so an end that comes before the
+    // wait below still wakes it: the posted notify runs on a later turn of this loop.
+    IdempotencyTable::Claim claim = table->claim(key, fingerprint, wake);
     if (claim.verdict != IdempotencyTable::Verdict::in_flight) co_return claim;
     auto left = std::chrono::duration_cast<core::Duration>(deadline - Clock::now());
     if (left <= 0ms) co_return claim;
-    co_await core::sleep(std::min(step, left));
-    step = std::min<core::Duration>(step * 2, 100ms);
+    try {
+      co_await sends_ended().wait(left);
+    } catch (const core::TimeoutError&) {
+    }
   }
 }
 

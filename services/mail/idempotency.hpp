@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/runtime/task.hpp"
 #include "core/runtime/timer.hpp"
@@ -83,8 +84,14 @@ class IdempotencyTable {
     Lease lease;  // owns the key only for Verdict::send
   };
 
-  /// Thread-safe; never blocks for longer than the table's own bookkeeping.
-  Claim claim(const std::string& key, const Fingerprint& fingerprint);
+  /// Called once, on whichever thread ends it, when the send a Verdict::in_flight answer
+  /// waits for ends (sent, failed, abandoned, evicted or expired). It must not call back into
+  /// the table.
+  using OnEnd = std::function<void()>;
+
+  /// Thread-safe; never blocks for longer than the table's own bookkeeping. With on_end, an
+  /// in_flight answer also registers it on the key.
+  Claim claim(const std::string& key, const Fingerprint& fingerprint, OnEnd on_end = {});
 
   /// Keys held (sent or in flight), after dropping the expired ones.
   std::size_t size();
@@ -97,13 +104,17 @@ class IdempotencyTable {
     Clock::time_point since;  // the first request: retention counts from here
     std::uint64_t ticket = 0;
     std::list<const std::string*>::iterator age;  // its place in age_
+    std::vector<OnEnd> on_end;                     // requests waiting for this send to end
   };
   using Map = std::unordered_map<std::string, Entry>;
+  /// Callbacks taken out under the lock, called after it is released.
+  using Due = std::vector<OnEnd>;
 
   void mark_sent(const std::string& key, std::uint64_t ticket);
   void forget(const std::string& key, std::uint64_t ticket);
-  void expire(Clock::time_point now);
-  void erase(Map::iterator it);
+  void expire(Clock::time_point now, Due& due);
+  void erase(Map::iterator it, Due& due);
+  static void run(Due& due);
 
   const IdempotencyOptions options_;
   const Now now_;
@@ -113,9 +124,9 @@ class IdempotencyTable {
   std::uint64_t next_ticket_ = 0;
 };
 
-/// Claims `key`; while another request (on any worker) is sending it, polls in small sleeps
-/// (never blocking the loop) until that one ends or `budget` runs out, then returns the last
-/// verdict (Verdict::in_flight when the budget ran out).
+/// Claims `key`; while another request (on any worker) is sending it, waits without blocking
+/// the loop until that send ends (the ending thread posts a wake-up to this loop) or `budget`
+/// runs out, then returns the last verdict (Verdict::in_flight when the budget ran out).
 core::Task<IdempotencyTable::Claim> claim_or_wait(IdempotencyTable* table, std::string key,
                                                   Fingerprint fingerprint, core::Duration budget);
 

@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "core/runtime/run.hpp"
+#include "core/runtime/spawn.hpp"
+#include "core/runtime/timer.hpp"
+#include "tests/support/coro_test.hpp"
 #include "tests/services/mail/send_test_support.hpp"
 
 namespace {
@@ -193,6 +196,23 @@ TEST(MailIdempotencyWait, AWaiterGetsTheOwnersSuccess) {
 
 TEST(MailIdempotencyWait, AWaiterSendsItselfWhenTheOwnerFailed) {
   EXPECT_EQ(wait_on_other_thread(false), Verdict::send);
+}
+
+// Owner and waiter on one loop: the owner's end posts the wake-up to its own loop. Without it
+// the waiter would sit out its budget and come back in_flight.
+CORO_TEST(MailIdempotencyWait, AWaiterOnTheOwnersLoopIsWokenByItsEnd) {
+  IdempotencyTable table({});
+  auto owner = table.claim("k", kA);
+  auto other = table.claim("other", kA);  // a send of another key ending wakes nobody for good
+  auto waiting = mail::claim_or_wait(&table, "k", kA, 30s);
+  core::spawn([](IdempotencyTable::Claim o, IdempotencyTable::Claim x) -> core::Task<void> {
+    co_await core::sleep(5ms);
+    x.lease = {};
+    co_await core::sleep(5ms);
+    o.lease.sent();
+  }(std::move(owner), std::move(other)));
+  auto waited = co_await std::move(waiting);
+  EXPECT_EQ(waited.verdict, Verdict::replay);
 }
 
 TEST(MailIdempotencyWait, StillInFlightWhenTheBudgetRunsOut) {
