@@ -82,40 +82,9 @@ func TestBrokerLogsThroughGoLogger(t *testing.T) {
 			}
 
 			// Many at once, over the broker's pooled connections: each arrives once, intact.
-			const n = 40
-			var wg sync.WaitGroup
-			replies := make([]reply, n)
-			errs := make([]error, n)
-			for i := 0; i < n; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					replies[i], errs[i] = do(freshClient, http.MethodPost, broker+"/handle",
-						logPayload("rpc", fmt.Sprintf("%s-%d", name, i), fmt.Sprint(i)), nil)
-				}(i)
-			}
-			wg.Wait()
-			for i, r := range replies {
-				if errs[i] != nil {
-					t.Errorf("log %d: %v", i, errs[i])
-					continue
-				}
-				expect(t, fmt.Sprintf("log %d", i), r, 202, fmt.Sprintf("Processed payload via RPC:%s-%d", name, i))
-			}
-			count := map[RPCPayload]int{}
-			for _, p := range goLogger.Received()[1:] {
-				count[p]++
-			}
-			for i := 0; i < n; i++ {
-				p := RPCPayload{Name: fmt.Sprintf("%s-%d", name, i), Data: fmt.Sprint(i)}
-				if count[p] != 1 {
-					t.Errorf("the Go logger received %+v %d times, want once", p, count[p])
-				}
-				delete(count, p)
-			}
-			for p, c := range count {
-				t.Errorf("the Go logger received an unexpected %+v (%d times)", p, c)
-			}
+			burstEachOnce(t, broker, "rpc", name, 40,
+				func(i int) string { return fmt.Sprintf("Processed payload via RPC:%s-%d", name, i) },
+				func() []RPCPayload { return goLogger.Received()[1:] })
 		})
 	}
 }

@@ -87,36 +87,8 @@ func TestBrokerLogsThroughGoGRPCLogger(t *testing.T) {
 	}
 
 	// Many at once: each arrives once, intact.
-	const n = 60
-	var wg sync.WaitGroup
-	replies := make([]reply, n)
-	errs := make([]error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			replies[i], errs[i] = do(freshClient, http.MethodPost, broker+"/handle",
-				logPayload("grpc", fmt.Sprintf("%s-%d", name, i), fmt.Sprint(i)), nil)
-		}(i)
-	}
-	wg.Wait()
-	for i, r := range replies {
-		if errs[i] != nil {
-			t.Errorf("log %d: %v", i, errs[i])
-			continue
-		}
-		expect(t, fmt.Sprintf("log %d", i), r, 202, "logged")
-	}
-	count := map[gologger.RPCPayload]int{}
-	for _, p := range goLogger.Received()[2:] {
-		count[p]++
-	}
-	for i := 0; i < n; i++ {
-		p := gologger.RPCPayload{Name: fmt.Sprintf("%s-%d", name, i), Data: fmt.Sprint(i)}
-		if count[p] != 1 {
-			t.Errorf("the Go logger received %+v %d times, want once", p, count[p])
-		}
-	}
+	burstEachOnce(t, broker, "grpc", name, 60, func(int) string { return "logged" },
+		func() []gologger.RPCPayload { return goLogger.Received()[2:] })
 
 	// With INTERNAL_TOKEN set (the broker then asks for it too), the broker's calls carry it
 	// as bearer metadata.
