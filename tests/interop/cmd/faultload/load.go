@@ -171,3 +171,29 @@ func (l *load) wait() []outcome {
 	defer l.mu.Unlock()
 	return append([]outcome(nil), l.outcomes...)
 }
+
+// snapshot: the outcomes so far.
+func (l *load) snapshot() []outcome {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]outcome(nil), l.outcomes...)
+}
+
+// missingKinds: the kinds of mix without a success among the requests sent since from.
+func missingKinds(outcomes []outcome, mix []kind, from time.Duration) []kind {
+	ok := map[kind]bool{}
+	for _, o := range outcomes {
+		if o.sent >= from && o.status >= 200 && o.status < 300 {
+			ok[o.kind] = true
+		}
+	}
+	var missing []kind
+	seen := map[kind]bool{}
+	for _, k := range mix {
+		if !ok[k] && !seen[k] {
+			missing = append(missing, k)
+			seen[k] = true
+		}
+	}
+	return missing
+}

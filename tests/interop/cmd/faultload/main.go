@@ -74,12 +74,13 @@ func main() {
 	faultAt := flag.Duration("fault-at", 0, "when to inject (default a quarter of -duration)")
 	hold := flag.Duration("hold", 3*time.Second, "how long the fault lasts before the heal")
 	after := flag.Duration("after", 3*time.Second, "load time after the heal, at least")
+	recoverLimit := flag.Duration("recover-limit", 30*time.Second, "how much longer the load may run while a path has not succeeded since the heal")
 	inject := flag.String("inject", "", "shell command that injects the fault")
 	heal := flag.String("heal", "", "shell command that heals it and returns once it is ready")
 	hole := flag.String("blackhole", "", "comma-separated loopback host:ports to accept and never answer on while the fault lasts")
 	deadline := flag.Duration("deadline", 10*time.Second, "each request's deadline")
 	settle := flag.Duration("settle", 90*time.Second, "how long to wait for acknowledged messages to be stored (queued paths)")
-	mixText := flag.String("mix", "auth:1,rpc:2,http:2,amqp:2,grpc:2,mail:2", "kinds and their weights")
+	mixText := flag.String("mix", "auth:1,rpc:8,http:8,amqp:8,grpc:8,mail:8", "kinds and their weights")
 	email := flag.String("email", "admin@example.com", "auth user")
 	password := flag.String("password", "verysecret", "auth password")
 	header := flag.Bool("header", false, "print the table's header and exit")
@@ -134,15 +135,22 @@ func main() {
 		end = t.healed + *after
 	}
 	time.Sleep(time.Until(l.begin.Add(end)))
+	// A path still failing keeps the load going (bounded): the row measures when it recovers.
+	for stopBy := time.Now().Add(*recoverLimit); time.Now().Before(stopBy); time.Sleep(250 * time.Millisecond) {
+		if len(missingKinds(l.snapshot(), mix, t.healStart)) == 0 {
+			break
+		}
+	}
 	close(stop)
 	<-done
 	outcomes := l.wait()
 	logf("load: %d requests in %.1f s; injected at %.1f s, heal began %.1f s, ready %.1f s",
-		len(outcomes), end.Seconds(), t.injected.Seconds(), t.healStart.Seconds(), t.healed.Seconds())
+		len(outcomes), time.Since(l.begin).Seconds(), t.injected.Seconds(), t.healStart.Seconds(), t.healed.Seconds())
 	if t.held > 0 {
 		logf("blackhole held %d connections", t.held)
 	}
 	tally(v, outcomes, t)
+	logf("answers by kind: %s", byKind(outcomes))
 
 	r := newReader(*logger, *mailpit)
 	stored := map[kind]map[int]int{}
@@ -181,6 +189,7 @@ func main() {
 		time.Sleep(time.Second)
 	}
 	r.forgetMails(tag)
+	logf("read-back done in %.1f s", time.Since(settleBy.Add(-*settle)).Seconds())
 
 	for _, e := range v.errors {
 		logf("error: %s", e)

@@ -129,3 +129,22 @@ func (v *verdict) markdown() string {
 
 const tableHeader = "| row | fault | sent | answered | answers | no answer | acked | stored once | stored twice+ | lost | stored, not acked | recovered after | result |\n" +
 	"|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+
+// byKind: the answers of each kind, for the details under a row.
+func byKind(outcomes []outcome) string {
+	counts := map[kind]map[string]int{}
+	for _, o := range outcomes {
+		if counts[o.kind] == nil {
+			counts[o.kind] = map[string]int{}
+		}
+		counts[o.kind][o.label()]++
+	}
+	var parts []string
+	for _, k := range allKinds {
+		if c, ok := counts[k]; ok {
+			v := verdict{statuses: c}
+			parts = append(parts, string(k)+": "+v.statusText())
+		}
+	}
+	return strings.Join(parts, "; ")
+}
