@@ -186,8 +186,9 @@ Task<void> body_timeout() {
   {
     TcpStream s = co_await connect_to(*server);
     constexpr int kBody = 40;  // a byte every 25 ms: 1 s for the whole body, past the timeout
-    co_await s.write("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(kBody) +
-                     "\r\n\r\n");
+    // Connection: close, so that a server without the timeout answers the echo and ends.
+    co_await s.write("POST /echo HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: " +
+                     std::to_string(kBody) + "\r\n\r\n");
     int sent = 0;
     bool ended = false;  // the server answered or closed before the body was complete
     while (sent < kBody && !ended) {
