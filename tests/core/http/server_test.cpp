@@ -177,6 +177,41 @@ Task<void> header_timeout() {
 
 TEST(HttpServer, HalfAHeaderIsCutOffAfterTheHeaderTimeout) { run_sync(header_timeout()); }
 
+// Slowloris on the body: the body timeout runs from the end of the headers, so a client that
+// keeps sending a byte now and then does not hold the connection past it.
+Task<void> body_timeout() {
+  ServerOptions o = testing::local_options();
+  o.body_timeout = 200ms;
+  auto server = start_server(o, routes());
+  {
+    TcpStream s = co_await connect_to(*server);
+    constexpr int kBody = 40;  // a byte every 25 ms: 1 s for the whole body, past the timeout
+    // Connection: close, so that a server without the timeout answers the echo and ends.
+    co_await s.write("POST /echo HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: " +
+                     std::to_string(kBody) + "\r\n\r\n");
+    int sent = 0;
+    bool ended = false;  // the server answered or closed before the body was complete
+    while (sent < kBody && !ended) {
+      try {
+        co_await s.write("x");
+        ++sent;
+        co_await s.read_some(25ms);  // anything, or the close
+        ended = sent < kBody;
+      } catch (const core::TimeoutError&) {
+      } catch (const NetError&) {
+        ended = true;  // cut off: the write or the read met the closed connection
+      }
+    }
+    std::string got = co_await read_until_close(&s, 5s);
+    EXPECT_TRUE(ended) << "the whole trickled body was taken; got: " << got;
+    // It ended: with a 408, or (had a write raced the close) nothing at all; never the echo.
+    if (!got.empty()) EXPECT_EQ(got.substr(0, 12), "HTTP/1.1 408") << got;
+  }
+  co_await stop_server(server.get());
+}
+
+TEST(HttpServer, ATrickledBodyIsCutOffAfterTheBodyTimeout) { run_sync(body_timeout()); }
+
 Task<void> idle_timeout() {
   ServerOptions o = testing::local_options();
   o.idle_timeout = 100ms;
