@@ -91,7 +91,7 @@ core::Task<core::http::Response> log_via_rpc(State* s, wire::contracts::LogPaylo
     record_call(&s->logger, "rpc", "error_status", start);
     span.set_error(e.what());
     core::log::warn("logger RPC error: {}", e.what());
-    co_return failure_response("logger", Failure::bad_reply);
+    co_return failure_response("logger", classify(std::current_exception()));
   } catch (...) {
     error = std::current_exception();
   }

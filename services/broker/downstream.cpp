@@ -6,7 +6,9 @@
 #include "core/log/log.hpp"
 #include "core/metrics/downstream.hpp"
 #include "core/net/tcp_stream.hpp"
+#include "core/rpc/errors.hpp"
 #include "core/runtime/thread_pool.hpp"
+#include "wire/contracts/log_errors.hpp"
 
 namespace broker {
 
@@ -45,6 +47,13 @@ Failure classify(const std::exception_ptr& error) {
     if (e.code == StatusCode::unavailable || e.code == StatusCode::resource_exhausted)
       return Failure::unavailable;
     if (e.code == StatusCode::deadline_exceeded) return Failure::timed_out;
+    return Failure::bad_reply;
+  } catch (const core::rpc::Error& e) {
+    // An error reply carries only its text: the logger's store texts say outage or timeout.
+    const std::string_view text = e.what();
+    if (text == wire::contracts::kStoreUnavailable || text == wire::contracts::kStoreBusy)
+      return Failure::unavailable;
+    if (text == wire::contracts::kStoreTimedOut) return Failure::timed_out;
     return Failure::bad_reply;
   } catch (...) {
     return Failure::bad_reply;  // unroutable, malformed reply, protocol error

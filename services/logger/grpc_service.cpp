@@ -2,6 +2,7 @@
 
 #include "core/grpc/worker_server.hpp"
 #include "core/log/log.hpp"
+#include "services/logger/store_failure.hpp"
 #include "core/runtime/thread_pool.hpp"
 #include "core/runtime/capture.hpp"
 #include "wire/http/idempotency_key.hpp"
@@ -15,20 +16,19 @@ using core::grpc::StatusCode;
 namespace {
 
 Error store_error(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const core::TimeoutError&) {
-    return Error(StatusCode::deadline_exceeded, "database timed out");
-  } catch (const core::PoolFull&) {
-    return Error(StatusCode::resource_exhausted, "database busy");
-  } catch (const core::mongo::Error& e) {
-    if (e.kind() == core::mongo::Error::Kind::unavailable)
-      return Error(StatusCode::unavailable, "database unavailable");
-    core::log::error("store failed: {}", e.what());
-  } catch (const std::exception& e) {
-    core::log::error("store failed: {}", e.what());
+  const StoreFailure f = describe_store_failure(error);
+  const std::string message(f.message);
+  switch (f.kind) {
+    case StoreFailure::Kind::unavailable:
+      return Error(StatusCode::unavailable, message);
+    case StoreFailure::Kind::busy:
+      return Error(StatusCode::resource_exhausted, message);
+    case StoreFailure::Kind::timed_out:
+      return Error(StatusCode::deadline_exceeded, message);
+    case StoreFailure::Kind::failed:
+      break;
   }
-  return Error(StatusCode::internal, "could not store the entry");
+  return Error(StatusCode::internal, message);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "core/runtime/thread_pool.hpp"
 #include "core/runtime/capture.hpp"
 #include "services/logger/grpc_service.hpp"
+#include "services/logger/store_failure.hpp"
 
 namespace logger {
 
@@ -28,21 +29,17 @@ wire::Result<std::size_t> parse_limit(const std::optional<std::string>& text) {
 }
 
 Response store_failure(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const core::TimeoutError&) {
-    return core::http::error_json(504, "database timed out");
-  } catch (const core::PoolFull&) {
-  } catch (const core::mongo::Error& e) {
-    if (e.kind() != core::mongo::Error::Kind::unavailable) {
-      core::log::error("store failed: {}", e.what());
-      return core::http::error_json(500, "could not store the entry");
-    }
-  } catch (const std::exception& e) {
-    core::log::error("store failed: {}", e.what());
-    return core::http::error_json(500, "could not store the entry");
+  const StoreFailure f = describe_store_failure(error);
+  switch (f.kind) {
+    case StoreFailure::Kind::unavailable:
+    case StoreFailure::Kind::busy:
+      return core::http::unavailable_json(f.message);
+    case StoreFailure::Kind::timed_out:
+      return core::http::error_json(504, f.message);
+    case StoreFailure::Kind::failed:
+      break;
   }
-  return core::http::unavailable_json("database unavailable");
+  return core::http::error_json(500, f.message);
 }
 
 core::Task<Response> post_log(Store* store, Context& ctx) {
@@ -94,7 +91,8 @@ core::Task<std::string> log_info(Store* store, wire::rpc::Payload payload) {
   }
   if (error) {
     core::trace::record_exception(span, error);
-    std::rethrow_exception(error);
+    // The reply's text is all Go RPC carries: the store texts let the broker answer 503/504.
+    throw core::rpc::Error(std::string(describe_store_failure(error).message));
   }
   co_return "Processed payload via RPC:" + name;
 }

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/rpc/errors.hpp"
+#include "wire/contracts/log_errors.hpp"
+
 #include "core/grpc/methods.hpp"
 #include "core/http/json_io.hpp"
 #include "tests/core/http/http_test_support.hpp"
@@ -83,6 +86,20 @@ TEST(BrokerDownstream, GrpcStatusesMapToTheSameFailures) {
   EXPECT_EQ(of(StatusCode::internal), Failure::bad_reply);
   EXPECT_EQ(classify(std::make_exception_ptr(core::NetError(UV_ECONNREFUSED, "refused"))), Failure::unavailable);
   EXPECT_EQ(classify(std::make_exception_ptr(core::TimeoutError())), Failure::timed_out);
+}
+
+// A Go RPC error reply is only text: the logger's store texts (wire/contracts/log_errors.hpp)
+// answer as on the other transports, any other text is an error reply.
+TEST(BrokerDownstream, RpcErrorTextsOfTheStoreMapToTheSameFailures) {
+  auto of = [](std::string_view text) {
+    return classify(std::make_exception_ptr(core::rpc::Error(std::string(text))));
+  };
+  EXPECT_EQ(of(wire::contracts::kStoreUnavailable), Failure::unavailable);
+  EXPECT_EQ(of(wire::contracts::kStoreBusy), Failure::unavailable);
+  EXPECT_EQ(of(wire::contracts::kStoreTimedOut), Failure::timed_out);
+  EXPECT_EQ(of(wire::contracts::kStoreFailed), Failure::bad_reply);
+  EXPECT_EQ(of("missing field: Name"), Failure::bad_reply);
+  EXPECT_EQ(of("database unavailable, or not"), Failure::bad_reply);
 }
 
 }  // namespace
