@@ -4,6 +4,16 @@
 
 namespace core::http {
 
+namespace {
+
+std::string protocol_version(const wire::http::Request& request) {
+  if (request.version_major == 1 && request.version_minor == 1) return "1.1";
+  if (request.version_major == 1 && request.version_minor == 0) return "1.0";
+  return fmt::format("{}.{}", request.version_major, request.version_minor);
+}
+
+}  // namespace
+
 trace::Span start_server_span(const wire::http::Request& request) {
   const std::string* parent = request.header("traceparent");
   const std::string* state = request.header("tracestate");
@@ -13,8 +23,7 @@ trace::Span start_server_span(const wire::http::Request& request) {
   span.set("http.request.method", request.method);
   span.set("url.path", request.path);
   span.set("url.scheme", std::string("http"));
-  span.set("network.protocol.version",
-           fmt::format("{}.{}", request.version_major, request.version_minor));
+  span.set("network.protocol.version", protocol_version(request));
   if (const std::string* ua = request.header("User-Agent")) span.set("user_agent.original", *ua);
   return span;
 }

@@ -26,6 +26,16 @@ ConfigOrError config_from_env(std::string_view default_service) {
     }
     c.sample_ratio = r;
   }
+  const char* protocol_var = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+  std::string protocol = env(protocol_var);
+  if (protocol.empty()) protocol = env(protocol_var = "OTEL_EXPORTER_OTLP_PROTOCOL");
+  if (protocol == "http/json") {
+    c.protocol = Protocol::json;
+  } else if (!protocol.empty() && protocol != "http/protobuf") {
+    return {std::nullopt, std::string(protocol_var) +
+                              " must be http/protobuf or http/json (grpc is not offered), got '" +
+                              protocol + "'"};
+  }
   std::string endpoint = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
   if (endpoint.empty()) {
     endpoint = env("OTEL_EXPORTER_OTLP_ENDPOINT");

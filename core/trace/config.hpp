@@ -3,6 +3,8 @@
 /// Tracing settings from the environment, as the OpenTelemetry specification names them:
 ///   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT   full URL spans are POSTed to (http:// only), or else
 ///   OTEL_EXPORTER_OTLP_ENDPOINT          base URL; "/v1/traces" is appended
+///   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL   http/protobuf (the default, as the specification
+///     or OTEL_EXPORTER_OTLP_PROTOCOL     says) or http/json
 ///   OTEL_SERVICE_NAME                    service.name (default: the service's own name)
 ///   TRACE_SAMPLE_RATIO                   share of new traces recorded, 0..1 (default 1.0)
 /// Without an endpoint tracing is off: no span is recorded or exported, and an incoming
@@ -13,8 +15,12 @@
 
 namespace core::trace {
 
+/// How a batch is written on the wire.
+enum class Protocol { protobuf, json };
+
 struct Config {
   std::string endpoint;  ///< where batches go ("" : tracing off)
+  Protocol protocol = Protocol::protobuf;
   std::string service;
   double sample_ratio = 1.0;
   std::size_t queue_capacity = 8192;  ///< spans waiting for export; beyond it they are dropped

@@ -10,12 +10,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "core/http/client.hpp"
 #include "core/log/log.hpp"
 #include "core/metrics/registry.hpp"
 #include "wire/trace/otlp_json.hpp"
+#include "wire/trace/otlp_proto.hpp"
 
 namespace core::trace {
 
@@ -103,7 +105,7 @@ Exporter::~Exporter() {
   thread_.join();
 }
 
-void Exporter::submit(wire::trace::SpanData span) noexcept {
+void Exporter::submit(wire::trace::SpanData&& span) noexcept {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
@@ -114,8 +116,7 @@ void Exporter::submit(wire::trace::SpanData span) noexcept {
       return;
     }
     queue_.push_back(std::move(span));
-    queued_.inc();
-    wake = queue_.size() >= config_.batch_size;
+    wake = queue_.size() == config_.batch_size;
   }
   if (wake) wake_.notify_one();
 }
@@ -129,6 +130,7 @@ void Exporter::flush() {
 }
 
 void Exporter::run() {
+  std::vector<wire::trace::SpanData> sending;  // keeps its capacity from round to round
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait_for(lock, std::chrono::milliseconds(config_.flush_interval_ms), [this] {
@@ -136,23 +138,30 @@ void Exporter::run() {
     });
     flush_asked_ = false;
     while (!queue_.empty()) {
-      std::vector<wire::trace::SpanData> batch;
-      const std::size_t n = std::min(queue_.size(), config_.batch_size);
-      batch.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      queued_.dec(static_cast<double>(n));
+      sending.swap(queue_);
+      queued_.set(static_cast<double>(sending.size()));
       lock.unlock();
-      const bool ok = post(wire::trace::encode_otlp_json(config_.service, {}, batch));
-      (ok ? requests_ok_ : requests_failed_).inc();
-      (ok ? exported_ : dropped_failed_).inc(n);
+      send(sending);
       lock.lock();
-      done_ += n;
+      done_ += sending.size();
+      sending.clear();
     }
+    queued_.set(0);
     flushed_.notify_all();
     if (stopping_) return;
+  }
+}
+
+void Exporter::send(std::vector<wire::trace::SpanData>& spans) {
+  for (std::size_t at = 0; at < spans.size(); at += config_.batch_size) {
+    const std::size_t n = std::min(config_.batch_size, spans.size() - at);
+    const std::span<const wire::trace::SpanData> batch(spans.data() + at, n);
+    const bool ok = post(config_.protocol == Protocol::json
+                             ? wire::trace::encode_otlp_json(config_.service, {}, batch)
+                             : wire::trace::encode_otlp_proto(config_.service, {}, batch));
+    (ok ? requests_ok_ : requests_failed_).inc();
+    (ok ? exported_ : dropped_failed_).inc(n);
+    queued_.dec(static_cast<double>(n));
   }
 }
 
@@ -161,9 +170,11 @@ bool Exporter::post(const std::string& body) {
   int fd = connect_to(host_, port_, deadline);
   if (fd < 0) return false;
   std::string out = fmt::format(
-      "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
+      "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
       "Connection: close\r\n\r\n",
-      target_, authority_, body.size());
+      target_, authority_,
+      config_.protocol == Protocol::json ? "application/json" : "application/x-protobuf",
+      body.size());
   out += body;
   std::size_t sent = 0;
   bool ok = true;

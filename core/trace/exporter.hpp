@@ -1,16 +1,19 @@
 #pragma once
 /// @file
-/// The background exporter: finished spans are handed over with submit() (a mutex and a
-/// move, never a wait on I/O, so a loop never blocks on it) into a bounded queue; one thread
-/// of its own POSTs them in batches as OTLP/HTTP JSON. When the queue is full or the collector
-/// is slow, down or refuses, spans are dropped and counted, never retried without end:
+/// The background exporter: finished spans are handed over with submit() (a short mutex and a
+/// move into a vector, never a wait on I/O nor an allocation once the vector has grown, so a
+/// loop never blocks on it) into a bounded queue; one thread of its own takes the whole queue
+/// at once (swapping vectors), encodes it there, off the loops, and POSTs it in batches as
+/// OTLP/HTTP protobuf (or JSON). When the queue is full or the collector is slow, down or
+/// refuses, spans are dropped and counted, never retried without end:
 ///   trace_spans_exported_total, trace_spans_dropped_total{reason="queue_full"|"export_failed"},
-///   trace_export_requests_total{outcome="ok"|"error"}, trace_export_queue (gauge).
+///   trace_export_requests_total{outcome="ok"|"error"}, trace_export_queue (gauge: spans
+///   waiting or being sent, as of the exporter's last round).
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/metrics/metrics.hpp"
 #include "core/trace/config.hpp"
@@ -27,12 +30,14 @@ class Exporter {
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
 
-  void submit(wire::trace::SpanData span) noexcept;
+  void submit(wire::trace::SpanData&& span) noexcept;
   /// Blocks until everything submitted before was sent or dropped (tests, shutdown).
   void flush();
 
  private:
   void run();
+  // Encodes and POSTs spans in batches of batch_size; the lock is not held.
+  void send(std::vector<wire::trace::SpanData>& spans);
   // POSTs one encoded batch; true on a 2xx answer.
   bool post(const std::string& body);
 
@@ -43,7 +48,7 @@ class Exporter {
   std::mutex mu_;
   std::condition_variable wake_;     // the thread: spans arrived, flush asked, stopping
   std::condition_variable flushed_;  // flush(): a round ended
-  std::deque<wire::trace::SpanData> queue_;
+  std::vector<wire::trace::SpanData> queue_;  // swapped with the thread's own as a whole
   std::uint64_t submitted_ = 0, done_ = 0;  // spans handed in / sent or dropped
   bool stopping_ = false;
   bool flush_asked_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -19,19 +20,30 @@ using wire::trace::SpanKind;
 Config g_config;
 std::unique_ptr<Exporter> g_exporter;
 
+// Span attributes a span's storage holds before it grows: the HTTP server span's seven and a
+// client span's six fit.
+constexpr std::size_t kAttributesReserved = 8;
+
+// SplitMix64 (Steele, Lea, Flood 2014) per thread, seeded once from the OS: a few
+// instructions per id; ids need to be unique and unpredictable enough to spread, not secret.
 std::uint64_t next_random() {
-  thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                   (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1)};
-  return rng();
+  thread_local std::uint64_t state = [] {
+    std::random_device os;
+    return (std::uint64_t{os()} << 32 | os()) ^
+           (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1);
+  }();
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
 
 template <std::size_t N>
 void fill_random(std::array<std::uint8_t, N>& id) {
   do {
     for (std::size_t i = 0; i < N; i += 8) {
-      std::uint64_t r = next_random();
-      for (std::size_t k = 0; k < 8 && i + k < N; ++k)
-        id[i + k] = static_cast<std::uint8_t>(r >> (8 * k));
+      const std::uint64_t r = next_random();
+      std::memcpy(id.data() + i, &r, std::min<std::size_t>(8, N - i));
     }
   } while (std::all_of(id.begin(), id.end(), [](std::uint8_t b) { return b == 0; }));
 }
@@ -87,6 +99,7 @@ Span Span::start(std::string_view name, SpanKind kind, const SpanContext* parent
     s.data_->tracestate = s.context_.tracestate;
     s.data_->name = std::string(name);
     s.data_->kind = kind;
+    s.data_->attributes.reserve(kAttributesReserved);
     s.data_->start_unix_nano = now_unix_nano();
   }
   return s;
@@ -154,8 +167,8 @@ void Span::set_name(std::string name) {
   if (data_) data_->name = std::move(name);
 }
 
-void Span::set(std::string key, wire::trace::AttributeValue value) {
-  if (data_) data_->attributes.emplace_back(std::move(key), std::move(value));
+void Span::set(wire::trace::AttributeKey key, wire::trace::AttributeValue value) {
+  if (data_) data_->attributes.push_back({key, std::move(value)});
 }
 
 void Span::set_error(std::string message) {

@@ -60,7 +60,8 @@ class Span {
 
   /// Recorded spans only; no-ops otherwise.
   void set_name(std::string name);
-  void set(std::string key, wire::trace::AttributeValue value);
+  /// `key` is a string literal (wire::trace::AttributeKey): no allocation for it.
+  void set(wire::trace::AttributeKey key, wire::trace::AttributeValue value);
   void set_error(std::string message);
   /// Ends and exports (once; later calls do nothing).
   void end() noexcept;

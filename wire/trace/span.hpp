@@ -1,9 +1,10 @@
 #pragma once
 /// @file
 /// A finished span as the exporter sends it: OpenTelemetry's data model, the parts we use.
+#include <cstddef>
 #include <cstdint>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -17,8 +18,25 @@ enum class SpanKind : int { internal = 1, server = 2, client = 3, producer = 4, 
 /// OTLP status codes: unset (the default), ok, error.
 enum class StatusCode : int { unset = 0, ok = 1, error = 2 };
 
+/// An attribute's name: a string literal only (semantic-convention names are known when the
+/// code is written), so recording an attribute never allocates or copies its name.
+class AttributeKey {
+ public:
+  template <std::size_t N>
+  consteval AttributeKey(const char (&literal)[N]) : name_(literal, N - 1) {}  // NOLINT: implicit
+  std::string_view name() const noexcept { return name_; }
+  operator std::string_view() const noexcept { return name_; }  // NOLINT: implicit
+
+ private:
+  std::string_view name_;
+};
+
 using AttributeValue = std::variant<std::string, std::int64_t, double, bool>;
-using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
+struct Attribute {
+  AttributeKey key;
+  AttributeValue value;
+};
+using Attributes = std::vector<Attribute>;
 
 struct SpanData {
   TraceId trace_id{};

@@ -27,12 +27,12 @@ prometheus_render() {
   cp "$PROMETHEUS_DEPLOY_DIR"/rules/*.yml "$out/rules/"
   sed -E \
     -e "s/^(  scrape_interval|  evaluation_interval): 15s$/\1: 5s/" \
-    -e "s/dns_sd_configs: \[\{names: \[broker\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$BROKER_PORT']}]/" \
-    -e "s/dns_sd_configs: \[\{names: \[frontend\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$FRONTEND_PORT']}]/" \
-    -e "s/dns_sd_configs: \[\{names: \[auth\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$AUTH_PORT']}]/" \
-    -e "s/dns_sd_configs: \[\{names: \[logger\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$LOGGER_PORT']}]/" \
-    -e "s/dns_sd_configs: \[\{names: \[mail\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$MAIL_SERVICE_PORT']}]/" \
-    -e "s/dns_sd_configs: \[\{names: \[listener\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$LISTENER_PORT']}]/" \
+    -e "s/dns_sd_configs: \[\{names: \[broker-metrics\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$BROKER_PORT']}]/" \
+    -e "s/dns_sd_configs: \[\{names: \[frontend-metrics\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$FRONTEND_PORT']}]/" \
+    -e "s/dns_sd_configs: \[\{names: \[auth-metrics\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$AUTH_PORT']}]/" \
+    -e "s/dns_sd_configs: \[\{names: \[logger-metrics\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$LOGGER_PORT']}]/" \
+    -e "s/dns_sd_configs: \[\{names: \[mail-metrics\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$MAIL_SERVICE_PORT']}]/" \
+    -e "s/dns_sd_configs: \[\{names: \[listener-metrics\], type: A, port: [0-9]+\}\]/static_configs: [{targets: ['127.0.0.1:$LISTENER_PORT']}]/" \
     "$PROMETHEUS_DEPLOY_DIR/prometheus.yml" >"$out/prometheus.yml"
   ! grep -q '^ *dns_sd_configs' "$out/prometheus.yml" ||
     ms_die "$out/prometheus.yml: a scrape job was not rewritten (see scripts/lib/servers/prometheus.sh)"

@@ -114,6 +114,17 @@ TEST_F(SpanTest, ConfigFromEnvironment) {
   EXPECT_EQ(c.config->endpoint, "http://127.0.0.1:4318/v1/traces");
   EXPECT_EQ(c.config->service, "broker");
   EXPECT_EQ(c.config->sample_ratio, 0.25);
+  EXPECT_EQ(c.config->protocol, Protocol::protobuf);  // the specification's default
+  ::setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", 1);
+  EXPECT_EQ(config_from_env("broker").config->protocol, Protocol::json);
+  ::setenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf", 1);  // the signal's own wins
+  EXPECT_EQ(config_from_env("broker").config->protocol, Protocol::protobuf);
+  ::setenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc", 1);
+  auto grpc = config_from_env("broker");
+  EXPECT_FALSE(grpc.config);
+  EXPECT_NE(grpc.error.find("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), std::string::npos);
+  ::unsetenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+  ::unsetenv("OTEL_EXPORTER_OTLP_PROTOCOL");
   ::setenv("TRACE_SAMPLE_RATIO", "2", 1);
   EXPECT_FALSE(config_from_env("broker").config);
   ::setenv("TRACE_SAMPLE_RATIO", "1", 1);
