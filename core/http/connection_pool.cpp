@@ -46,7 +46,6 @@ ConnectionPool::~ConnectionPool() {
   for (auto& [key, host] : hosts_) {
     for (auto& conn : host->idle) conn->stream.close();
   }
-  if (sweep_timer_) close_handle(sweep_timer_);
 }
 
 HostPool& ConnectionPool::host(const HttpUrl& url) {
@@ -144,22 +143,13 @@ void ConnectionPool::discard(HostPool& host, std::unique_ptr<ClientConnection> c
 }
 
 void ConnectionPool::arm_sweep() {
-  if (!sweep_timer_) {
-    sweep_timer_ = new_handle<uv_timer_t>();
-    uv_timer_init(Loop::current().uv(), sweep_timer_);
-    sweep_timer_->data = this;
-    // Idle connections alone must not keep a loop running.
-    uv_unref(reinterpret_cast<uv_handle_t*>(sweep_timer_));
-  }
-  if (uv_is_active(reinterpret_cast<uv_handle_t*>(sweep_timer_))) return;
-  auto every = std::clamp<std::int64_t>(options_.idle_timeout.count() / 2, 10, 5000);
-  uv_timer_start(sweep_timer_, &ConnectionPool::on_sweep, static_cast<std::uint64_t>(every),
-                 static_cast<std::uint64_t>(every));
+  if (sweep_timer_.active()) return;
+  sweep_timer_.unref();  // idle connections alone must not keep a loop running
+  const Duration every(std::clamp<std::int64_t>(options_.idle_timeout.count() / 2, 10, 5000));
+  sweep_timer_.start(every, every, &ConnectionPool::on_sweep, this);
 }
 
-void ConnectionPool::on_sweep(uv_timer_t* timer) {
-  static_cast<ConnectionPool*>(timer->data)->sweep();
-}
+void ConnectionPool::on_sweep(void* pool) { static_cast<ConnectionPool*>(pool)->sweep(); }
 
 void ConnectionPool::sweep() {
   const std::uint64_t now = now_ms();
@@ -176,7 +166,7 @@ void ConnectionPool::sweep() {
       discard(*host, std::move(stale));
     }
   }
-  if (idle_count_ == 0) uv_timer_stop(sweep_timer_);
+  if (idle_count_ == 0) sweep_timer_.stop();
 }
 
 // --- AcquireAwaiter ------------------------------------------------------------------------

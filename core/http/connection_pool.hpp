@@ -1,8 +1,6 @@
 #pragma once
 // Internal to the HTTP client: keep-alive connections per host:port, the per-host connection
 // cap with its queue of waiting requests, and reusable serialization buffers.
-#include <uv.h>
-
 #include <coroutine>
 #include <cstdint>
 #include <deque>
@@ -15,6 +13,7 @@
 
 #include "core/http/client.hpp"
 #include "core/net/tcp_stream.hpp"
+#include "core/runtime/timer.hpp"
 #include "wire/http/response_parser.hpp"
 
 namespace core::http {
@@ -125,7 +124,7 @@ class ConnectionPool {
   static void unlink(SlotWaiter& waiter);
   bool usable(const ClientConnection& conn, std::uint64_t now) const;
   void arm_sweep();
-  static void on_sweep(uv_timer_t* timer);
+  static void on_sweep(void* pool);
   void sweep();
 
   struct StringHash {
@@ -140,7 +139,7 @@ class ConnectionPool {
   std::vector<std::string> spare_buffers_;
   std::size_t opened_ = 0;
   std::size_t idle_count_ = 0;
-  uv_timer_t* sweep_timer_ = nullptr;  // closes stale idle connections; runs while any is idle
+  Timer sweep_timer_;  // closes stale idle connections; runs while any is idle
 };
 
 class ConnectionPool::AcquireAwaiter {
