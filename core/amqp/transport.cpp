@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/socket.h>
+#include <uv.h>
 
 #include <cerrno>
 #include <cstring>
@@ -38,10 +39,7 @@ Transport::~Transport() {
 
 void Transport::start() {
   uv_loop_t* loop = Loop::current().uv();
-  poll_ = make_handle<uv_poll_t>(this);
-  if (int rc = uv_poll_init(loop, poll_, fd_); rc < 0) {
-    ::operator delete(poll_);
-    poll_ = nullptr;
+  if (int rc = poll_.open(fd_); rc < 0) {
     fail(fmt::format("uv_poll_init: {}", uv_strerror(rc)));
     return;
   }
@@ -52,10 +50,8 @@ void Transport::start() {
   last_read_ms_ = uv_now(loop);
   watch(false);
   if (negotiated_.heartbeat_seconds > 0) {
-    heartbeat_ = make_handle<uv_timer_t>(this);
-    uv_timer_init(loop, heartbeat_);
-    const std::uint64_t half = static_cast<std::uint64_t>(negotiated_.heartbeat_seconds) * 500;
-    uv_timer_start(heartbeat_, &Transport::on_heartbeat, half, half);
+    const std::chrono::milliseconds half(negotiated_.heartbeat_seconds * 500);
+    heartbeat_.start(half, half, &Transport::on_heartbeat, this);
   }
   // Set-up may have left frames in the library (read along with the last RPC reply, or
   // queued by amqp_simple_rpc while it waited for its own reply): nothing will wake us for them.
@@ -64,15 +60,10 @@ void Transport::start() {
 }
 
 void Transport::stop_io() noexcept {
-  if (poll_) {
-    uv_poll_stop(poll_);  // removes the fd from epoll while it is still open
-    poll_->data = nullptr;
-    close_handle(poll_);
-    poll_ = nullptr;
-  }
+  poll_.close();  // removes the fd from epoll while it is still open
+  heartbeat_.close();
   for (uv_handle_t* h :
-       {reinterpret_cast<uv_handle_t*>(prepare_), reinterpret_cast<uv_handle_t*>(idle_),
-        reinterpret_cast<uv_handle_t*>(heartbeat_)}) {
+       {reinterpret_cast<uv_handle_t*>(prepare_), reinterpret_cast<uv_handle_t*>(idle_)}) {
     if (h) {
       h->data = nullptr;
       close_handle(h);
@@ -80,7 +71,6 @@ void Transport::stop_io() noexcept {
   }
   prepare_ = nullptr;
   idle_ = nullptr;
-  heartbeat_ = nullptr;
 }
 
 void Transport::fail(const std::string& reason) {
@@ -124,10 +114,10 @@ void Transport::schedule_flush() {
 }
 
 void Transport::watch(bool writable) {
-  if (!poll_) return;
+  if (!poll_.is_open()) return;
   watching_writable_ = writable;
-  uv_poll_start(poll_, UV_READABLE | UV_DISCONNECT | (writable ? UV_WRITABLE : 0),
-                &Transport::on_poll);
+  poll_.start(Poll::readable | Poll::disconnect | (writable ? Poll::writable : 0),
+              &Transport::on_poll, this);
 }
 
 void Transport::flush() {
@@ -175,9 +165,8 @@ void Transport::drain() {
   }
 }
 
-void Transport::on_poll(uv_poll_t* handle, int status, int events) {
-  auto* self = static_cast<Transport*>(handle->data);
-  if (!self) return;
+void Transport::on_poll(void* arg, int status, int events) {
+  auto* self = static_cast<Transport*>(arg);
   if (status < 0) {
     // libuv reports POLLERR as UV_EBADF; the socket's own error says what happened. Frames
     // that arrived before it (a connection.close with its reason) are read first.
@@ -192,12 +181,12 @@ void Transport::on_poll(uv_poll_t* handle, int status, int events) {
     }
     return;
   }
-  if (events & UV_WRITABLE) {
+  if (events & Poll::writable) {
     self->flush();
     if (self->failed_) return;
   }
-  if (events & (UV_READABLE | UV_DISCONNECT)) {
-    self->last_read_ms_ = uv_now(handle->loop);
+  if (events & (Poll::readable | Poll::disconnect)) {
+    self->last_read_ms_ = Loop::current().now_ms();
     self->drain();
   }
 }
@@ -217,12 +206,11 @@ void Transport::on_idle(uv_idle_t* handle) {
   self->drain();
 }
 
-void Transport::on_heartbeat(uv_timer_t* handle) {
-  auto* self = static_cast<Transport*>(handle->data);
-  if (!self) return;
+void Transport::on_heartbeat(void* arg) {
+  auto* self = static_cast<Transport*>(arg);
   const std::uint64_t interval =
       static_cast<std::uint64_t>(self->negotiated_.heartbeat_seconds) * 1000;
-  if (uv_now(handle->loop) - self->last_read_ms_ > 2 * interval) {
+  if (Loop::current().now_ms() - self->last_read_ms_ > 2 * interval) {
     self->fail(fmt::format("no heartbeat from the broker for {} s",
                            2 * self->negotiated_.heartbeat_seconds));
     return;

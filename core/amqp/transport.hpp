@@ -4,14 +4,17 @@
 // wake for bytes it already buffered); frames we send are encoded here and written only as the
 // socket accepts them (the rest waits for UV_WRITABLE); heartbeats go out from a timer and
 // missed ones from the broker fail the transport.
-#include <uv.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "core/amqp/codec.hpp"
 #include "core/amqp/setup.hpp"
+#include "core/runtime/poll_handle.hpp"
+#include "core/runtime/timer_handle.hpp"
+
+struct uv_prepare_s;
+struct uv_idle_s;
 
 namespace core::amqp::detail {
 
@@ -53,10 +56,10 @@ class Transport {
   std::size_t pending_output() const noexcept { return out_.size() - out_off_; }
 
  private:
-  static void on_poll(uv_poll_t* handle, int status, int events);
-  static void on_prepare(uv_prepare_t* handle);
-  static void on_idle(uv_idle_t* handle);
-  static void on_heartbeat(uv_timer_t* handle);
+  static void on_poll(void* self, int status, int events);
+  static void on_prepare(uv_prepare_s* handle);
+  static void on_idle(uv_idle_s* handle);
+  static void on_heartbeat(void* self);
   void drain();
   void flush();
   void schedule_flush();
@@ -67,10 +70,10 @@ class Transport {
   Negotiated negotiated_;
   FrameSink& sink_;
   int fd_ = -1;
-  uv_poll_t* poll_ = nullptr;
-  uv_prepare_t* prepare_ = nullptr;  // flushes output right before the loop blocks
-  uv_idle_t* idle_ = nullptr;        // drains frames left buffered after a capped wake-up
-  uv_timer_t* heartbeat_ = nullptr;
+  Poll poll_;
+  uv_prepare_s* prepare_ = nullptr;  // flushes output right before the loop blocks
+  uv_idle_s* idle_ = nullptr;        // drains frames left buffered after a capped wake-up
+  Timer heartbeat_;
   std::string out_;
   std::size_t out_off_ = 0;
   bool watching_writable_ = false;

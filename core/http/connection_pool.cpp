@@ -13,13 +13,6 @@ constexpr std::size_t kSpareBuffers = 64;
 constexpr std::size_t kSpareBufferCapacity = 16 * 1024;
 
 std::uint64_t now_ms() { return Loop::current().now_ms(); }
-
-// Resumes a waiter on the next turn, never inside the releasing request's call stack.
-void wake(SlotWaiter* w) {
-  w->granted = true;
-  w->sub.reset();
-  Loop::current().defer(w->h);
-}
 }  // namespace
 
 // --- Lease ---------------------------------------------------------------------------------
@@ -46,7 +39,6 @@ ConnectionPool::~ConnectionPool() {
   for (auto& [key, host] : hosts_) {
     for (auto& conn : host->idle) conn->stream.close();
   }
-  if (sweep_timer_) close_handle(sweep_timer_);
 }
 
 HostPool& ConnectionPool::host(const HttpUrl& url) {
@@ -96,31 +88,16 @@ void ConnectionPool::close_connection(std::unique_ptr<ClientConnection> conn) {
   if (conn) conn->stream.close();
 }
 
-SlotWaiter* ConnectionPool::next_waiter(HostPool& host) {
-  SlotWaiter* w = host.first_waiter;
-  if (w) unlink(*w);
+SlotAwaiter* ConnectionPool::next_waiter(HostPool& host) {
+  SlotAwaiter* w = host.first_waiter;
+  if (w) w->unlink();
   return w;
-}
-
-void ConnectionPool::unlink(SlotWaiter& w) {
-  HostPool& host = *w.host;
-  if (w.prev)
-    w.prev->next = w.next;
-  else
-    host.first_waiter = w.next;
-  if (w.next)
-    w.next->prev = w.prev;
-  else
-    host.last_waiter = w.prev;
-  w.next = w.prev = nullptr;
-  w.queued = false;
 }
 
 void ConnectionPool::release(HostPool& host, std::unique_ptr<ClientConnection> conn, bool keep) {
   if (keep && conn) {
-    if (SlotWaiter* w = next_waiter(host)) {
-      w->conn = std::move(conn);  // the slot moves with it: `open` is unchanged
-      wake(w);
+    if (SlotAwaiter* w = next_waiter(host)) {
+      w->grant(std::move(conn));  // the slot moves with it: `open` is unchanged
       return;
     }
     if (host.idle.size() < options_.max_idle_per_host) {
@@ -136,30 +113,21 @@ void ConnectionPool::release(HostPool& host, std::unique_ptr<ClientConnection> c
 
 void ConnectionPool::discard(HostPool& host, std::unique_ptr<ClientConnection> conn) {
   close_connection(std::move(conn));
-  if (SlotWaiter* w = next_waiter(host)) {
-    wake(w);  // the freed slot goes straight to the first waiter
+  if (SlotAwaiter* w = next_waiter(host)) {
+    w->grant(nullptr);  // the freed slot goes straight to the first waiter
     return;
   }
   --host.open;
 }
 
 void ConnectionPool::arm_sweep() {
-  if (!sweep_timer_) {
-    sweep_timer_ = new_handle<uv_timer_t>();
-    uv_timer_init(Loop::current().uv(), sweep_timer_);
-    sweep_timer_->data = this;
-    // Idle connections alone must not keep a loop running.
-    uv_unref(reinterpret_cast<uv_handle_t*>(sweep_timer_));
-  }
-  if (uv_is_active(reinterpret_cast<uv_handle_t*>(sweep_timer_))) return;
-  auto every = std::clamp<std::int64_t>(options_.idle_timeout.count() / 2, 10, 5000);
-  uv_timer_start(sweep_timer_, &ConnectionPool::on_sweep, static_cast<std::uint64_t>(every),
-                 static_cast<std::uint64_t>(every));
+  if (sweep_timer_.active()) return;
+  sweep_timer_.unref();  // idle connections alone must not keep a loop running
+  const Duration every(std::clamp<std::int64_t>(options_.idle_timeout.count() / 2, 10, 5000));
+  sweep_timer_.start(every, every, &ConnectionPool::on_sweep, this);
 }
 
-void ConnectionPool::on_sweep(uv_timer_t* timer) {
-  static_cast<ConnectionPool*>(timer->data)->sweep();
-}
+void ConnectionPool::on_sweep(void* pool) { static_cast<ConnectionPool*>(pool)->sweep(); }
 
 void ConnectionPool::sweep() {
   const std::uint64_t now = now_ms();
@@ -176,21 +144,12 @@ void ConnectionPool::sweep() {
       discard(*host, std::move(stale));
     }
   }
-  if (idle_count_ == 0) uv_timer_stop(sweep_timer_);
+  if (idle_count_ == 0) sweep_timer_.stop();
 }
 
-// --- AcquireAwaiter ------------------------------------------------------------------------
+// --- SlotAwaiter ---------------------------------------------------------------------------
 
-ConnectionPool::AcquireAwaiter::~AcquireAwaiter() {
-  if (waiter_.queued) {
-    unlink(waiter_);  // destroyed while queued (its coroutine was destroyed)
-  } else if (waiter_.granted) {
-    // Granted but never resumed: give the slot (and connection) back.
-    pool_->discard(*host_, std::move(waiter_.conn));
-  }
-}
-
-bool ConnectionPool::AcquireAwaiter::await_ready() {
+bool SlotAwaiter::await_ready() {
   HostPool& host = *host_;
   const std::uint64_t now = now_ms();
   // Newest first: it is the least likely to have been closed by the server meanwhile.
@@ -213,35 +172,41 @@ bool ConnectionPool::AcquireAwaiter::await_ready() {
   return false;
 }
 
-void ConnectionPool::AcquireAwaiter::suspend(std::coroutine_handle<> h, CancelToken* token) {
+void SlotAwaiter::start() {
   HostPool& host = *host_;
-  waiter_.host = host_;
-  waiter_.h = h;
-  waiter_.queued = true;
-  waiter_.prev = host.last_waiter;
+  queued_ = true;
+  prev_ = host.last_waiter;
   if (host.last_waiter)
-    host.last_waiter->next = &waiter_;
+    host.last_waiter->next_ = this;
   else
-    host.first_waiter = &waiter_;
-  host.last_waiter = &waiter_;
-  waiter_.sub.subscribe(token, &AcquireAwaiter::on_cancel, this);
+    host.first_waiter = this;
+  host.last_waiter = this;
 }
 
-void ConnectionPool::AcquireAwaiter::on_cancel(void* p) {
-  auto* self = static_cast<AcquireAwaiter*>(p);
-  SlotWaiter& w = self->waiter_;
-  if (!w.queued) return;
-  unlink(w);
-  w.cancelled = true;
-  Loop::current().defer(w.h);
+void SlotAwaiter::unlink() noexcept {
+  if (!queued_) return;
+  HostPool& host = *host_;
+  if (prev_)
+    prev_->next_ = next_;
+  else
+    host.first_waiter = next_;
+  if (next_)
+    next_->prev_ = prev_;
+  else
+    host.last_waiter = prev_;
+  next_ = prev_ = nullptr;
+  queued_ = false;
 }
 
-Lease ConnectionPool::AcquireAwaiter::await_resume() {
+void SlotAwaiter::grant(std::unique_ptr<ClientConnection> conn) {
+  const bool reused = conn != nullptr;
+  // Held by the awaiter until it resumes: destroyed unresumed, the lease frees the slot again.
+  complete(Resume::next_turn, Lease(host_, std::move(conn), reused));
+}
+
+Lease SlotAwaiter::await_resume() {
   if (ready_) return std::move(*ready_);  // await_ready found one
-  if (waiter_.cancelled) throw Cancelled();
-  waiter_.granted = false;  // consumed: the lease owns the slot from here on
-  const bool reused = waiter_.conn != nullptr;
-  return Lease(host_, std::move(waiter_.conn), reused);
+  return CallbackAwaiter<Lease>::await_resume();
 }
 
 }  // namespace core::http

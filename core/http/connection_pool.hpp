@@ -1,9 +1,6 @@
 #pragma once
 // Internal to the HTTP client: keep-alive connections per host:port, the per-host connection
 // cap with its queue of waiting requests, and reusable serialization buffers.
-#include <uv.h>
-
-#include <coroutine>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -15,6 +12,8 @@
 
 #include "core/http/client.hpp"
 #include "core/net/tcp_stream.hpp"
+#include "core/runtime/callback_awaiter.hpp"
+#include "core/runtime/timer.hpp"
 #include "wire/http/response_parser.hpp"
 
 namespace core::http {
@@ -29,20 +28,7 @@ struct ClientConnection {
 };
 
 struct HostPool;
-
-/// A request waiting for a connection slot of a full host. Lives in the waiting coroutine's
-/// frame; the pool hands it either an idle connection or the right to open one.
-struct SlotWaiter {
-  HostPool* host = nullptr;
-  std::coroutine_handle<> h;
-  SlotWaiter* next = nullptr;
-  SlotWaiter* prev = nullptr;
-  std::unique_ptr<ClientConnection> conn;  // handed over; null with `granted`: open one
-  bool queued = false;
-  bool granted = false;  // resumed with conn or a slot, not yet taken by await_resume
-  bool cancelled = false;
-  CancelToken::Subscription sub;
-};
+class SlotAwaiter;
 
 struct HostPool {
   ConnectionPool* pool = nullptr;
@@ -50,8 +36,8 @@ struct HostPool {
   int port = 0;
   std::deque<std::unique_ptr<ClientConnection>> idle;  // oldest first; reuse takes the newest
   std::size_t open = 0;                                // slots taken: idle + busy + connecting
-  SlotWaiter* first_waiter = nullptr;
-  SlotWaiter* last_waiter = nullptr;
+  SlotAwaiter* first_waiter = nullptr;  // requests waiting for a slot, in arrival order
+  SlotAwaiter* last_waiter = nullptr;
 };
 
 /// The right to one connection slot of a host for the time of a request. Destroyed without
@@ -101,7 +87,7 @@ class ConnectionPool {
   /// The pool of url's authority, created on first use (hosts are few: a service's peers).
   HostPool& host(const HttpUrl& url);
 
-  class AcquireAwaiter;
+  using AcquireAwaiter = SlotAwaiter;
   /// A lease on an idle connection of `host`, or on a free slot (conn() null: connect), or,
   /// when the host is at its cap, whichever comes free first. Throws Cancelled.
   AcquireAwaiter acquire(HostPool& host);
@@ -115,17 +101,17 @@ class ConnectionPool {
 
  private:
   friend class Lease;
+  friend class SlotAwaiter;
   // The lease of a finished request hands its connection back (or closes it).
   void release(HostPool& host, std::unique_ptr<ClientConnection> conn, bool keep);
   // Closes conn (if any) and frees its slot, or passes the slot to a waiter.
   void discard(HostPool& host, std::unique_ptr<ClientConnection> conn);
   void close_connection(std::unique_ptr<ClientConnection> conn);
   // Pops the first waiter of `host`, or null.
-  static SlotWaiter* next_waiter(HostPool& host);
-  static void unlink(SlotWaiter& waiter);
+  static SlotAwaiter* next_waiter(HostPool& host);
   bool usable(const ClientConnection& conn, std::uint64_t now) const;
   void arm_sweep();
-  static void on_sweep(uv_timer_t* timer);
+  static void on_sweep(void* pool);
   void sweep();
 
   struct StringHash {
@@ -140,31 +126,34 @@ class ConnectionPool {
   std::vector<std::string> spare_buffers_;
   std::size_t opened_ = 0;
   std::size_t idle_count_ = 0;
-  uv_timer_t* sweep_timer_ = nullptr;  // closes stale idle connections; runs while any is idle
+  Timer sweep_timer_;  // closes stale idle connections; runs while any is idle
 };
 
-class ConnectionPool::AcquireAwaiter {
+/// `co_await pool.acquire(host)`: an idle connection or a free slot at once, else a place in
+/// the host's queue until a released slot is handed over (never resumed inside the releasing
+/// request's call) or the chain is cancelled.
+class SlotAwaiter final : public CallbackAwaiter<Lease> {
  public:
-  AcquireAwaiter(ConnectionPool* pool, HostPool* host) : pool_(pool), host_(host) {}
-  AcquireAwaiter(const AcquireAwaiter&) = delete;
-  AcquireAwaiter& operator=(const AcquireAwaiter&) = delete;
-  ~AcquireAwaiter();
+  SlotAwaiter(ConnectionPool* pool, HostPool* host) : pool_(pool), host_(host) {}
+  ~SlotAwaiter() { unlink(); }
 
   bool await_ready();
-  template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    suspend(h, detail::token_of(h));
-  }
   Lease await_resume();
 
  private:
-  void suspend(std::coroutine_handle<> h, CancelToken* token);
-  static void on_cancel(void* self);
+  friend class ConnectionPool;
+  void start() override;
+  void stop() noexcept override { unlink(); }
+  void unlink() noexcept;
+  // The slot of a released request passes to this waiter, with its connection if it kept one.
+  void grant(std::unique_ptr<ClientConnection> conn);
 
   ConnectionPool* pool_;
   HostPool* host_;
   std::optional<Lease> ready_;  // what await_ready found
-  SlotWaiter waiter_;
+  SlotAwaiter* next_ = nullptr;
+  SlotAwaiter* prev_ = nullptr;
+  bool queued_ = false;
 };
 
 }  // namespace core::http

@@ -10,6 +10,7 @@
 #include "core/runtime/loop.hpp"
 #include "core/runtime/spawn.hpp"
 #include "core/runtime/thread_pool.hpp"
+#include "core/runtime/timer_handle.hpp"
 
 namespace core::mongo {
 
@@ -36,9 +37,6 @@ struct GroupCommit::State : std::enable_shared_from_this<State> {
   void bind_loop() {
     if (loop != nullptr) return;
     loop = &Loop::current();
-    timer = new_handle<uv_timer_t>();
-    uv_timer_init(loop->uv(), timer);
-    timer->data = this;
   }
 
   void enqueue(std::shared_ptr<Waiter> w) {
@@ -69,8 +67,7 @@ struct GroupCommit::State : std::enable_shared_from_this<State> {
     send_partial = false;
     if (queued > 0 && in_flight < options.max_in_flight && !timer_armed) {
       timer_armed = true;
-      uv_timer_start(timer, &State::on_timer, static_cast<std::uint64_t>(options.max_wait.count()),
-                     0);
+      timer.start(options.max_wait, &State::on_timer, this);
     }
     pumping = false;
   }
@@ -92,8 +89,8 @@ struct GroupCommit::State : std::enable_shared_from_this<State> {
     loop->defer(w.h);  // never resume inline: the caller's code runs on the next turn
   }
 
-  static void on_timer(uv_timer_t* t) {
-    auto* self = static_cast<State*>(t->data);
+  static void on_timer(void* state) {
+    auto* self = static_cast<State*>(state);
     self->timer_armed = false;
     self->send_partial = true;
     self->pump();
@@ -113,18 +110,14 @@ struct GroupCommit::State : std::enable_shared_from_this<State> {
       finish(*w, std::make_exception_ptr(Cancelled()));
     }
     queue.clear();
-    if (timer != nullptr) {
-      uv_timer_stop(timer);
-      close_handle(timer);
-      timer = nullptr;
-    }
+    timer.close();
   }
 
   Client* client;
   std::string collection;
   GroupCommitOptions options;
   Loop* loop = nullptr;
-  uv_timer_t* timer = nullptr;
+  Timer timer;  // max_wait of a partial batch
   std::deque<std::shared_ptr<Waiter>> queue;
   std::size_t queued = 0;     // waiters in queue still waiting to be sent
   std::size_t live = 0;       // waiters not yet finished (queued or sent)

@@ -2,17 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
+#include <algorithm>
 #include <utility>
+#include <vector>
 
+#include "core/net/resolver.hpp"
 #include "core/runtime/callback_awaiter.hpp"
 
 namespace core {
 
 namespace {
 
-// A libuv request outlives an abandoned await: libuv still calls back (req->data is null
-// then), and the callback frees it.
+// The lookup is the Resolver's: an abandoned await cancels it, and no callback reaches here.
 class ResolveAwaiter final : public CallbackAwaiter<sockaddr_storage> {
  public:
   ResolveAwaiter(std::string host, int port) : host_(std::move(host)), port_(port) {}
@@ -20,51 +21,26 @@ class ResolveAwaiter final : public CallbackAwaiter<sockaddr_storage> {
 
  private:
   void start() override {
-    auto* req = new uv_getaddrinfo_t;
-    req->data = this;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    std::string service = std::to_string(port_);
-    int rc = uv_getaddrinfo(Loop::current().uv(), req, &on_resolved, host_.c_str(), service.c_str(), &hints);
-    if (rc < 0) {
-      delete req;
-      return failed(rc);
-    }
-    req_ = req;
+    if (int rc = resolver_.start(host_, port_, &on_resolved, this); rc < 0) failed(rc);
   }
-  void stop() noexcept override {
-    if (req_) std::exchange(req_, nullptr)->data = nullptr;
+  void stop() noexcept override { resolver_.cancel(); }
+  void failed(int status) {
+    fail(Resume::now, std::make_exception_ptr(NetError(status, fmt::format("resolve {}", host_))));
   }
-  void failed(int status) { fail(Resume::now, std::make_exception_ptr(NetError(status, fmt::format("resolve {}", host_)))); }
 
-  static void on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* res) {
-    auto* self = static_cast<ResolveAwaiter*>(req->data);
-    sockaddr_storage addr{};
-    if (status == 0 && res) {
-      // Prefer IPv4 when both are offered: our servers listen on 127.0.0.1 by default.
-      addrinfo* pick = res;
-      for (addrinfo* a = res; a; a = a->ai_next) {
-        if (a->ai_family == AF_INET) {
-          pick = a;
-          break;
-        }
-      }
-      std::memcpy(&addr, pick->ai_addr, pick->ai_addrlen);
-    } else if (status == 0) {
-      status = UV_EAI_NONAME;
-    }
-    uv_freeaddrinfo(res);
-    delete req;
-    if (self == nullptr) return;  // abandoned
-    self->req_ = nullptr;
+  static void on_resolved(void* arg, int status, std::vector<sockaddr_storage>& addresses) {
+    auto* self = static_cast<ResolveAwaiter*>(arg);
     if (status < 0) return self->failed(status);
-    self->complete(Resume::now, addr);
+    if (addresses.empty()) return self->failed(UV_EAI_NONAME);
+    // Prefer IPv4 when both are offered: our servers listen on 127.0.0.1 by default.
+    auto pick = std::find_if(addresses.begin(), addresses.end(),
+                             [](const sockaddr_storage& a) { return a.ss_family == AF_INET; });
+    self->complete(Resume::now, pick != addresses.end() ? *pick : addresses.front());
   }
 
   std::string host_;
   int port_;
-  uv_getaddrinfo_t* req_ = nullptr;
+  Resolver resolver_;
 };
 
 // Yields libuv's status of the connect.

@@ -1,5 +1,5 @@
 #pragma once
-// Outgoing TCP: name resolution through uv_getaddrinfo (libuv's own pool), then connect, both
+// Outgoing TCP: name resolution through the Resolver (libuv's own pool), then connect, both
 // under one timeout.
 #include <string>
 

@@ -72,10 +72,7 @@ void StreamState::abort(int err) {
     disarm_timer();
     Loop::current().defer(std::exchange(reader, {}));
   }
-  if (timer) {
-    close_handle(timer);
-    timer = nullptr;
-  }
+  timer.close();
   if (!closing()) uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_closed);
 }
 
@@ -98,18 +95,9 @@ void StreamState::wake_reader(int outcome) {
   h.resume();
 }
 
-void StreamState::arm_timer(Duration d, void (*cb)(uv_timer_t*)) {
-  if (!timer) {
-    timer = new_handle<uv_timer_t>();
-    uv_timer_init(tcp.loop, timer);
-    timer->data = this;
-  }
-  uv_timer_start(timer, cb, static_cast<std::uint64_t>(d.count()), 0);
-}
+void StreamState::arm_timer(Duration d, Timer::Callback cb) { timer.start(d, cb, this); }
 
-void StreamState::disarm_timer() {
-  if (timer) uv_timer_stop(timer);
-}
+void StreamState::disarm_timer() { timer.stop(); }
 
 TcpStream& TcpStream::operator=(TcpStream&& o) noexcept {
   if (this != &o) {
@@ -167,10 +155,7 @@ void TcpStream::reset() noexcept {
   }
   StreamState* s = std::exchange(s_, nullptr);
   s->owner_gone = true;
-  if (s->timer) {
-    close_handle(s->timer);
-    s->timer = nullptr;
-  }
+  s->timer.close();
   uv_tcp_close_reset(&s->tcp, on_closed);
 }
 
@@ -193,8 +178,8 @@ void TcpStream::ReadAwaiter::suspend(std::coroutine_handle<> h, CancelToken* tok
   pinned_ = true;
   s_->reader_outcome = 0;
   if (timeout_.count() > 0) {
-    s_->arm_timer(timeout_, [](uv_timer_t* t) {
-      auto* s = static_cast<StreamState*>(t->data);
+    s_->arm_timer(timeout_, [](void* p) {
+      auto* s = static_cast<StreamState*>(p);
       if (s->reader) s->wake_reader(2);
     });
   }
@@ -274,11 +259,7 @@ void TcpStream::WriteAwaiter::suspend(std::coroutine_handle<> h, CancelToken* to
   }
   if (timeout_.count() > 0) {
     // A peer that does not read for this long is dead: the connection is closed.
-    auto* timer = new_handle<uv_timer_t>();
-    uv_timer_init(s_->tcp.loop, timer);
-    timer->data = this;
-    uv_timer_start(timer, &WriteAwaiter::on_timeout, static_cast<std::uint64_t>(timeout_.count()), 0);
-    timer_ = timer;
+    timer_.start(timeout_, &WriteAwaiter::on_timeout, this);
   }
   sub_.subscribe(token, &WriteAwaiter::on_cancel, this);
 }
@@ -292,10 +273,7 @@ void TcpStream::WriteAwaiter::on_write(uv_write_t* r, int status) {
   self->status_ = status;
   self->outcome_ = 1;
   self->sub_.reset();
-  if (self->timer_) {
-    close_handle(self->timer_);
-    self->timer_ = nullptr;
-  }
+  self->timer_.close();
   log::KeepTraceIds keep;
   self->h_.resume();
 }
@@ -303,10 +281,7 @@ void TcpStream::WriteAwaiter::on_write(uv_write_t* r, int status) {
 void TcpStream::WriteAwaiter::give_up(int outcome) {
   outcome_ = outcome;
   sub_.reset();
-  if (timer_) {
-    close_handle(timer_);
-    timer_ = nullptr;
-  }
+  timer_.close();
   if (req_) {
     req_->owner = nullptr;
     req_ = nullptr;
@@ -317,8 +292,8 @@ void TcpStream::WriteAwaiter::give_up(int outcome) {
   Loop::current().defer(h_);
 }
 
-void TcpStream::WriteAwaiter::on_timeout(uv_timer_t* t) {
-  static_cast<WriteAwaiter*>(t->data)->give_up(2);
+void TcpStream::WriteAwaiter::on_timeout(void* self) {
+  static_cast<WriteAwaiter*>(self)->give_up(2);
 }
 
 void TcpStream::WriteAwaiter::on_cancel(void* p) { static_cast<WriteAwaiter*>(p)->give_up(3); }

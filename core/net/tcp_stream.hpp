@@ -71,7 +71,7 @@ class TcpStream {
 /// State that outlives a TcpStream until libuv's close callback (it holds the handle).
 struct StreamState {
   uv_tcp_t tcp;  // first member: the close callback casts back to StreamState
-  uv_timer_t* timer = nullptr;  // read/write deadline, created on first use
+  Timer timer;  // read deadline
   Buffer in;
   bool reading = false;
   bool eof = false;
@@ -104,7 +104,7 @@ struct StreamState {
   void wake_reader(int outcome);
   /// EOF or an error arrived while no reader waits: cancels the hangup token, if one is set.
   void on_closed_by_peer();
-  void arm_timer(Duration d, void (*cb)(uv_timer_t*));
+  void arm_timer(Duration d, Timer::Callback cb);
   void disarm_timer();
 };
 
@@ -141,12 +141,12 @@ class TcpStream::WriteAwaiter {
  private:
   void suspend(std::coroutine_handle<> h, CancelToken* token);
   static void on_write(uv_write_t* req, int status);
-  static void on_timeout(uv_timer_t* t);
+  static void on_timeout(void* self);
   static void on_cancel(void* self);
   void give_up(int outcome);
   StreamState* s_;
   std::string_view data_;
-  uv_timer_t* timer_ = nullptr;
+  Timer timer_;
   Duration timeout_;
   int status_ = 0;
   int outcome_ = 0;  // 0 pending, 1 done, 2 timeout, 3 cancelled

@@ -20,12 +20,6 @@ void log_notice(void*, const char* message) {
 }
 }  // namespace
 
-// A lookup outlives the connection that asked for it until libuv calls back.
-struct Connection::Resolving {
-  uv_getaddrinfo_t req;
-  Connection* owner;
-};
-
 Connection::Connection(int index, const PoolOptions& options, const ConnInfo& conninfo,
                        CancelSender& canceller, std::function<void(Connection&)> on_change)
     : index_(index),
@@ -40,12 +34,9 @@ Connection::~Connection() { close("pool closed"); }
 void Connection::start() { connect(); }
 
 void Connection::close(const std::string& why) {
-  stop_resolving();
+  resolver_.cancel();
   unwatch();
-  if (timer_) {
-    close_handle(timer_);
-    timer_ = nullptr;
-  }
+  timer_.close();
   conn_.reset();
   state_ = State::closed;
   auto lost = std::move(inflight_);
@@ -63,42 +54,22 @@ void Connection::connect() {
 }
 
 void Connection::resolve() {
-  auto* r = new Resolving{{}, this};
-  r->req.data = r;
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  int rc = uv_getaddrinfo(Loop::current().uv(), &r->req, &Connection::on_resolved,
-                          conninfo_.host_to_resolve().c_str(), nullptr, &hints);
-  if (rc < 0) {
-    delete r;
-    return fail(
-        fmt::format("could not resolve \"{}\": {}", conninfo_.host_to_resolve(), uv_strerror(rc)));
+  const std::string& host = conninfo_.host_to_resolve();
+  if (int rc = resolver_.start(host, 0, &Connection::on_resolved, this); rc < 0) {
+    fail(fmt::format("could not resolve \"{}\": {}", host, uv_strerror(rc)));
   }
-  resolving_ = r;
 }
 
-void Connection::on_resolved(uv_getaddrinfo_t* req, int status, struct addrinfo* res) {
-  auto* r = static_cast<Resolving*>(req->data);
-  Connection* self = r->owner;
+void Connection::on_resolved(void* arg, int status, std::vector<sockaddr_storage>& found) {
+  auto* self = static_cast<Connection*>(arg);
   std::vector<std::string> addresses;
-  for (addrinfo* ai = status == 0 ? res : nullptr; ai && addresses.size() < 4; ai = ai->ai_next) {
-    char buf[INET6_ADDRSTRLEN] = {0};
-    if (ai->ai_family == AF_INET6) {
-      uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(ai->ai_addr), buf, sizeof buf);
-    } else if (ai->ai_family == AF_INET) {
-      uv_ip4_name(reinterpret_cast<const sockaddr_in*>(ai->ai_addr), buf, sizeof buf);
-    } else {
-      continue;
-    }
-    if (std::find(addresses.begin(), addresses.end(), buf) == addresses.end()) {
-      addresses.emplace_back(buf);
+  for (const sockaddr_storage& addr : found) {
+    if (addresses.size() == 4) break;
+    std::string text = address_text(addr);
+    if (std::find(addresses.begin(), addresses.end(), text) == addresses.end()) {
+      addresses.push_back(std::move(text));
     }
   }
-  uv_freeaddrinfo(res);
-  delete r;
-  if (!self) return;  // given up meanwhile
-  self->resolving_ = nullptr;
   if (addresses.empty()) {
     self->fail(fmt::format("could not resolve \"{}\": {}", self->conninfo_.host_to_resolve(),
                            status < 0 ? uv_strerror(status) : "no address"));
@@ -108,20 +79,13 @@ void Connection::on_resolved(uv_getaddrinfo_t* req, int status, struct addrinfo*
   self->notify();
 }
 
-void Connection::stop_resolving() {
-  if (!resolving_) return;
-  resolving_->owner = nullptr;
-  uv_cancel(reinterpret_cast<uv_req_t*>(&resolving_->req));  // the callback still comes
-  resolving_ = nullptr;
-}
-
 void Connection::begin_connect(const std::vector<std::string>& addresses) {
   conn_.reset(conninfo_.start(addresses));
   if (!conn_) return fail("out of memory");
   if (PQstatus(conn_.get()) == CONNECTION_BAD) return fail(conn_error(conn_.get()));
   PQsetNoticeProcessor(conn_.get(), &log_notice, nullptr);
   // After PQconnectStart the socket is to be polled for writing first.
-  watch(UV_WRITABLE);
+  watch(Poll::writable);
 }
 
 void Connection::connect_step() {
@@ -133,9 +97,9 @@ void Connection::connect_step() {
     case PGRES_POLLING_OK:
       return established();
     case PGRES_POLLING_READING:
-      return watch(UV_READABLE);
+      return watch(Poll::readable);
     case PGRES_POLLING_WRITING:
-      return watch(UV_WRITABLE);
+      return watch(Poll::writable);
     default:
       return fail(conn_error(conn_.get()));
   }
@@ -144,7 +108,7 @@ void Connection::connect_step() {
 void Connection::established() {
   PGconn* c = conn_.get();
   if (PQsetnonblocking(c, 1) != 0 || PQenterPipelineMode(c) != 1) return fail(conn_error(c));
-  if (timer_) uv_timer_stop(timer_);
+  timer_.stop();
   state_ = State::ready;
   ++session_;
   prepared_.clear();
@@ -155,13 +119,13 @@ void Connection::established() {
   }
   failures_ = 0;
   last_error_.clear();
-  watch(UV_READABLE);
+  watch(Poll::readable);
   changed_ = true;
 }
 
 void Connection::fail(const std::string& why) {
   bool was_ready = state_ == State::ready;
-  stop_resolving();
+  resolver_.cancel();
   unwatch();  // before PQfinish closes the fd
   conn_.reset();
   prepared_.clear();
@@ -188,43 +152,23 @@ void Connection::fail(const std::string& why) {
 }
 
 void Connection::watch(int events) {
-  if (poll_ && events == poll_events_) return;
-  if (!poll_) {
+  if (poll_.is_open() && events == poll_.events()) return;
+  if (!poll_.is_open()) {
     int fd = PQsocket(conn_.get());
     if (fd < 0) return fail("connection has no socket");
-    auto* handle = new_handle<uv_poll_t>();
-    int rc = uv_poll_init(Loop::current().uv(), handle, fd);
-    if (rc < 0) {
-      ::operator delete(handle);  // never initialised, so never closed
+    if (int rc = poll_.open(fd); rc < 0) {
       return fail(fmt::format("uv_poll_init: {}", uv_strerror(rc)));
     }
-    handle->data = this;
-    poll_ = handle;
   }
-  poll_events_ = events;
-  uv_poll_start(poll_, events, &Connection::on_poll);
+  poll_.start(events, &Connection::on_poll, this);
 }
 
-void Connection::unwatch() {
-  if (!poll_) return;
-  poll_->data = nullptr;
-  close_handle(poll_);  // uv_close stops the poll at once
-  poll_ = nullptr;
-  poll_events_ = 0;
-}
+void Connection::unwatch() { poll_.close(); }
 
-void Connection::arm_timer(Duration d) {
-  if (!timer_) {
-    timer_ = new_handle<uv_timer_t>();
-    uv_timer_init(Loop::current().uv(), timer_);
-    timer_->data = this;
-  }
-  uv_timer_start(timer_, &Connection::on_timer, static_cast<std::uint64_t>(d.count()), 0);
-}
+void Connection::arm_timer(Duration d) { timer_.start(d, &Connection::on_timer, this); }
 
-void Connection::on_poll(uv_poll_t* handle, int status, int events) {
-  auto* self = static_cast<Connection*>(handle->data);
-  if (!self) return;
+void Connection::on_poll(void* arg, int status, int events) {
+  auto* self = static_cast<Connection*>(arg);
   if (status < 0) {
     // libuv reports POLLERR (a refused connect, a reset) as UV_EBADF and stops the poll; libpq
     // finds the real error when it reads the socket.
@@ -242,8 +186,8 @@ void Connection::on_poll(uv_poll_t* handle, int status, int events) {
   self->notify();
 }
 
-void Connection::on_timer(uv_timer_t* timer) {
-  auto* self = static_cast<Connection*>(timer->data);
+void Connection::on_timer(void* arg) {
+  auto* self = static_cast<Connection*>(arg);
   if (self->state_ == State::connecting) {
     self->fail(
         fmt::format("connect timed out after {} ms", self->options_.connect_timeout.count()));

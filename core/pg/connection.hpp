@@ -2,8 +2,6 @@
 // Internal to core/pg: one libpq connection on the loop. connection.cpp drives its life -
 // non-blocking connect on a uv_poll of PQsocket, pipeline mode, loss, reconnect with backoff;
 // pipeline.cpp its traffic - sending requests, routing results to them in FIFO order.
-#include <uv.h>
-
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -17,6 +15,8 @@
 #include "core/pg/conninfo.hpp"
 #include "core/pg/request.hpp"
 #include "core/pg/wrappers.hpp"
+#include "core/net/resolver.hpp"
+#include "core/runtime/poll_handle.hpp"
 #include "core/runtime/timer.hpp"
 
 namespace core::pg {
@@ -62,16 +62,15 @@ class Connection {
   // connection.cpp
   void connect();
   void resolve();
-  static void on_resolved(uv_getaddrinfo_t* req, int status, struct addrinfo* res);
-  void stop_resolving();
+  static void on_resolved(void* arg, int status, std::vector<sockaddr_storage>& found);
   void begin_connect(const std::vector<std::string>& addresses);
   void connect_step();
   void established();
   void fail(const std::string& why);
   void watch(int events);
   void unwatch();
-  static void on_poll(uv_poll_t* handle, int status, int events);
-  static void on_timer(uv_timer_t* timer);
+  static void on_poll(void* arg, int status, int events);
+  static void on_timer(void* arg);
   void arm_timer(Duration d);
   // pipeline.cpp
   void on_io(int events);
@@ -92,13 +91,11 @@ class Connection {
 
   State state_ = State::closed;
   ConnPtr conn_;
-  uv_poll_t* poll_ = nullptr;
-  int poll_events_ = 0;
+  Poll poll_;
   // Connect deadline or reconnect backoff; once ready, the next cancel of an abandoned head that
   // is still running.
-  uv_timer_t* timer_ = nullptr;
-  struct Resolving;
-  Resolving* resolving_ = nullptr;  // host name lookup in flight
+  Timer timer_;
+  Resolver resolver_;  // host name lookup in flight
   Duration backoff_;
   std::uint64_t session_ = 0;
   int failures_ = 0;  // consecutive failed connects

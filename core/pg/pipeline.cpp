@@ -74,13 +74,13 @@ bool Connection::flush() {
   }
   // Poll for writability only while libpq holds unsent bytes.
   want_write_ = rc == 1;
-  watch(UV_READABLE | (want_write_ ? UV_WRITABLE : 0));
+  watch(Poll::readable | (want_write_ ? Poll::writable : 0));
   return state_ == State::ready;
 }
 
 void Connection::on_io(int events) {
-  if ((events & UV_WRITABLE) && !flush()) return;
-  if (events & UV_READABLE) {
+  if ((events & Poll::writable) && !flush()) return;
+  if (events & Poll::readable) {
     if (!PQconsumeInput(conn_.get())) return fail(conn_error(conn_.get()));
   }
   drain();

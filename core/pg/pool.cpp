@@ -23,9 +23,6 @@ Pool::Pool(PoolOptions options)
   if (options_.max_pipeline_depth == 0) {
     throw std::invalid_argument("pg max_pipeline_depth must be at least 1");
   }
-  expiry_ = new_handle<uv_timer_t>();
-  uv_timer_init(Loop::current().uv(), expiry_);
-  expiry_->data = this;
   for (std::size_t i = 0; i < options_.size; ++i) {
     conns_.push_back(
         std::make_unique<Connection>(static_cast<int>(i), options_, *conninfo_, *canceller_,
@@ -42,7 +39,6 @@ Pool::~Pool() {
     list->clear();
     for (auto& req : reqs) req->finish(std::make_exception_ptr(ConnectionError("pool closed")));
   }
-  close_handle(expiry_);
 }
 
 std::shared_ptr<Request> Pool::make_request(std::vector<Query> queries, const char* name) {
@@ -224,10 +220,10 @@ void Pool::arm_expiry() {
   if (!waiting_pins_.empty()) next = std::min(next, waiting_pins_.front()->deadline_ms);
   if (next == UINT64_MAX) return;
   std::uint64_t now = Loop::current().now_ms();
-  uv_timer_start(expiry_, &Pool::on_expiry, next > now ? next - now : 0, 0);
+  expiry_.start(Duration(next > now ? next - now : 0), &Pool::on_expiry, this);
 }
 
-void Pool::on_expiry(uv_timer_t* timer) { static_cast<Pool*>(timer->data)->expire_waiting(); }
+void Pool::on_expiry(void* pool) { static_cast<Pool*>(pool)->expire_waiting(); }
 
 void Pool::expire_waiting() {
   std::uint64_t now = Loop::current().now_ms();

@@ -127,7 +127,7 @@ class Pool {
   bool grant(const std::shared_ptr<Request>& req, Connection* conn);
   void enqueue(const std::shared_ptr<Request>& req);
   void arm_expiry();
-  static void on_expiry(uv_timer_t* timer);
+  static void on_expiry(void* pool);
   void expire_waiting();
   void unpin(Connection* conn, std::uint64_t session) noexcept;
   void on_connection_change(Connection& conn);
@@ -143,7 +143,7 @@ class Pool {
   std::vector<std::unique_ptr<Connection>> conns_;
   std::list<std::shared_ptr<Request>> waiting_;       // requests, oldest first
   std::list<std::shared_ptr<Request>> waiting_pins_;  // pin() calls, oldest first
-  uv_timer_t* expiry_ = nullptr;  // fires when the oldest waiter's deadline passes
+  Timer expiry_;  // fires when the oldest waiter's deadline passes
   bool dispatching_ = false;
   bool closing_ = false;
 };

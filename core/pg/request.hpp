@@ -3,7 +3,6 @@
 // ends in its own PQpipelineSync, the results routed back to it, and the coroutine awaiting it.
 // Shared by the awaiter, the pool's wait queue and the connection's FIFO, because a request
 // that was given up on (cancelled, timed out) still has results on the way that must be read.
-#include <coroutine>
 #include <cstdint>
 #include <exception>
 #include <list>
@@ -13,12 +12,13 @@
 
 #include "core/pg/result.hpp"
 #include "core/pg/statement.hpp"
-#include "core/runtime/task.hpp"
+#include "core/runtime/callback_awaiter.hpp"
 
 namespace core::pg {
 
 class Connection;
 class Pool;
+class RequestAwaiter;
 struct Request;
 using RequestPtr = std::shared_ptr<Request>;
 
@@ -56,9 +56,7 @@ struct Request {
   int cancels_sent = 0;                // PQcancel requests sent for it
   std::uint64_t last_cancel_ms = 0;
 
-  // The awaiting coroutine.
-  std::coroutine_handle<> waiter;
-  CancelToken::Subscription cancel_sub;
+  RequestAwaiter* awaiter = nullptr;  // of the coroutine awaiting it, while it waits
   bool abandoned = false;  // the awaiter gave up; its results are read and dropped
 
   /// Ends the request with `e` (null: success) and resumes the awaiter on the next turn of the
@@ -68,21 +66,19 @@ struct Request {
 
 /// `co_await RequestAwaiter{req}` hands req to its pool and waits for its end. Throws what the
 /// request failed with; core::Cancelled when the awaiting chain was cancelled first.
-class RequestAwaiter {
+class RequestAwaiter final : public CallbackAwaiter<void> {
  public:
   explicit RequestAwaiter(RequestPtr req) : req_(std::move(req)) {}
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  bool await_suspend(std::coroutine_handle<P> h) {
-    return suspend(h, core::detail::token_of(h));
+  ~RequestAwaiter() {
+    if (req_->awaiter == this) req_->awaiter = nullptr;
   }
-  void await_resume();
 
  private:
-  bool suspend(std::coroutine_handle<> h, CancelToken* token);
-  static void on_cancel(void* request);
+  friend struct Request;
+  void start() override;
+  void stop() override;
+  void finished(std::exception_ptr error);
   RequestPtr req_;
-  bool cancelled_ = false;
 };
 
 }  // namespace core::pg

@@ -50,10 +50,6 @@ struct Client::Impl {
   }
   ~Impl() {
     for (auto& c : idle) c->close();
-    if (sweep_timer) {
-      sweep_timer->data = nullptr;
-      close_handle(sweep_timer);
-    }
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -134,21 +130,13 @@ struct Client::Impl {
   }
 
   void arm_sweep() {
-    if (sweep_timer == nullptr) {
-      sweep_timer = new_handle<uv_timer_t>();
-      uv_timer_init(Loop::current().uv(), sweep_timer);
-      sweep_timer->data = this;
-      uv_unref(reinterpret_cast<uv_handle_t*>(sweep_timer));  // idle sessions keep no loop alive
-    }
-    if (uv_is_active(reinterpret_cast<uv_handle_t*>(sweep_timer))) return;
-    auto every = static_cast<std::uint64_t>(
-        std::clamp<std::int64_t>(options.idle_timeout.count() / 2, 10, 5000));
-    uv_timer_start(sweep_timer, &Impl::on_sweep, every, every);
+    if (sweep_timer.active()) return;
+    sweep_timer.unref();  // idle sessions keep no loop alive
+    const Duration every(std::clamp<std::int64_t>(options.idle_timeout.count() / 2, 10, 5000));
+    sweep_timer.start(every, every, &Impl::on_sweep, this);
   }
 
-  static void on_sweep(uv_timer_t* timer) {
-    if (auto* self = static_cast<Impl*>(timer->data)) self->sweep();
-  }
+  static void on_sweep(void* self) { static_cast<Impl*>(self)->sweep(); }
 
   // Closes sessions idle past idle_timeout, or that the relay closed or spoke on meanwhile.
   void sweep() {
@@ -163,7 +151,7 @@ struct Client::Impl {
       }
     }
     idle.resize(kept);
-    if (idle.empty()) uv_timer_stop(sweep_timer);
+    if (idle.empty()) sweep_timer.stop();
   }
 
   Task<void> deliver(std::string mail_from, std::vector<std::string> recipients,
@@ -197,7 +185,7 @@ struct Client::Impl {
   std::size_t open = 0;                           // slots taken: idle + busy + connecting
   std::size_t waiting = 0;
   WaitList waiters;  // sends waiting for a slot
-  uv_timer_t* sweep_timer = nullptr;
+  Timer sweep_timer;
   std::size_t connects = 0;
   std::size_t sent = 0;
 };

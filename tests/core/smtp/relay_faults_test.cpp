@@ -12,6 +12,7 @@
 #include "core/runtime/timer.hpp"
 #include "core/smtp/client.hpp"
 #include "tests/core/smtp/fake_relay.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -21,6 +22,7 @@ using core::smtp::Envelope;
 using core::smtp::Error;
 using core::smtp::SmtpOptions;
 using namespace std::chrono_literals;
+using test_support::eventually;
 
 Envelope mail(std::string subject = "hello") {
   return Envelope{"a@example.com", {"b@example.org"},
@@ -75,12 +77,6 @@ Task<void> send_recording(Client* client, Envelope e, Outcome* out) {
     out->other = e.what();
   }
   out->finished = true;
-}
-
-template <class F>
-Task<bool> eventually(F condition, int turns = 10000) {
-  for (int i = 0; i < turns && !condition(); ++i) co_await core::sleep(1ms);
-  co_return condition();
 }
 
 // Runs `body` on a fresh loop with a 1 ms ticker beside it; returns the ticks counted while
