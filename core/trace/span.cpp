@@ -48,6 +48,26 @@ void fill_random(std::array<std::uint8_t, N>& id) {
   } while (std::all_of(id.begin(), id.end(), [](std::uint8_t b) { return b == 0; }));
 }
 
+// The spent span this thread's last submit() got back: the next span recorded here reuses its
+// storage (strings, attribute list), so that a warm loop allocates nothing for a span and frees
+// nothing another thread allocated.
+thread_local std::unique_ptr<wire::trace::SpanData> t_spare;
+
+std::unique_ptr<wire::trace::SpanData> fresh_span_data() {
+  if (!t_spare) {
+    auto data = std::make_unique<wire::trace::SpanData>();
+    data->attributes.reserve(kAttributesReserved);
+    return data;
+  }
+  std::unique_ptr<wire::trace::SpanData> data = std::move(t_spare);
+  data->parent_span_id = {};
+  data->end_unix_nano = 0;
+  data->attributes.clear();
+  data->status = wire::trace::StatusCode::unset;
+  data->status_message.clear();
+  return data;
+}
+
 std::uint64_t now_unix_nano() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
@@ -92,14 +112,13 @@ Span Span::start(std::string_view name, SpanKind kind, const SpanContext* parent
   fill_random(s.context_.span_id);
   s.context_.flags = recorded ? wire::trace::kSampledFlag : 0;
   if (recorded) {
-    s.data_ = std::make_unique<wire::trace::SpanData>();
+    s.data_ = fresh_span_data();
     s.data_->trace_id = s.context_.trace_id;
     s.data_->span_id = s.context_.span_id;
     if (parent) s.data_->parent_span_id = parent->span_id;
     s.data_->tracestate = s.context_.tracestate;
-    s.data_->name = std::string(name);
+    s.data_->name.assign(name);
     s.data_->kind = kind;
-    s.data_->attributes.reserve(kAttributesReserved);
     s.data_->start_unix_nano = now_unix_nano();
   }
   return s;
@@ -180,7 +199,10 @@ void Span::set_error(std::string message) {
 void Span::end() noexcept {
   if (!data_) return;
   data_->end_unix_nano = now_unix_nano();
-  if (g_exporter) g_exporter->submit(std::move(*data_));
+  if (g_exporter) {
+    g_exporter->submit(*data_);  // leaves a spent span in *data_
+    t_spare = std::move(data_);
+  }
   data_.reset();
 }
 

@@ -2,7 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "core/metrics/registry.hpp"
 #include "wire/trace/trace_context.hpp"
@@ -23,6 +33,73 @@ Config refusing_collector(double ratio) {
   c.sample_ratio = ratio;
   return c;
 }
+
+// A collector on an ephemeral port of its own: answers every POST with 200 and keeps its body.
+class BodyCollector {
+ public:
+  BodyCollector() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+        ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      ADD_FAILURE() << "no listening socket for the test collector";
+      return;
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~BodyCollector() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int port() const { return port_; }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mu_);
+    return bodies_;
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string in;
+      char buf[4096];
+      std::size_t need = std::string::npos;
+      while (need == std::string::npos || in.size() < need) {
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        in.append(buf, static_cast<std::size_t>(n));
+        const std::size_t end = in.find("\r\n\r\n");
+        const std::size_t cl = in.find("Content-Length: ");
+        if (need == std::string::npos && end != std::string::npos && cl != std::string::npos) {
+          need = end + 4 + std::stoul(in.substr(cl + 16));
+        }
+      }
+      if (need != std::string::npos && in.size() >= need) {
+        std::lock_guard lock(mu_);
+        bodies_.push_back(in.substr(in.find("\r\n\r\n") + 4));
+      }
+      const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+      (void)::send(c, ok.data(), ok.size(), MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<std::string> bodies_;
+  std::thread thread_;
+};
 
 class SpanTest : public ::testing::Test {
  protected:
@@ -90,6 +167,33 @@ TEST_F(SpanTest, FailedExportsAreCountedAsDropped) {
   for (int i = 0; i < 3; ++i) Span::remote("GET /", SpanKind::server, "").end();
   flush();
   EXPECT_EQ(failed.value(), before + 3);
+}
+
+// Sent spans' storage is recorded into again: nothing of an earlier span may show in a later one.
+TEST_F(SpanTest, RecycledSpansCarryNothingOfTheirPredecessors) {
+  BodyCollector collector;
+  Config c;
+  c.endpoint = "http://127.0.0.1:" + std::to_string(collector.port()) + "/v1/traces";
+  c.service = "span-test";
+  init(c);
+  for (int i = 0; i < 5; ++i) {
+    Span s = Span::remote("span-number-" + std::to_string(i), SpanKind::server, "");
+    if (i == 0) {
+      s.set("test.first_only", std::string("value-of-the-first-span"));
+      s.set_error("failure-of-the-first-span");
+    }
+    s.end();
+    flush();  // one batch per span: each later span is recorded into a sent one's storage
+  }
+  const std::vector<std::string> bodies = collector.bodies();
+  ASSERT_EQ(bodies.size(), 5u);
+  EXPECT_NE(bodies[0].find("failure-of-the-first-span"), std::string::npos);
+  EXPECT_NE(bodies[0].find("value-of-the-first-span"), std::string::npos);
+  for (std::size_t i = 1; i < bodies.size(); ++i) {
+    EXPECT_NE(bodies[i].find("span-number-" + std::to_string(i)), std::string::npos) << i;
+    EXPECT_EQ(bodies[i].find("first"), std::string::npos)
+        << "batch " << i << " carries something of the first span";
+  }
 }
 
 TEST_F(SpanTest, AFullQueueDropsAndCounts) {
