@@ -252,14 +252,23 @@ Task<void> call_ignoring_errors(Client* client, Payload p, bool* failed, bool* d
   *done = true;
 }
 
+/// A call to RPCServer.Slow that would take 10 s, once the server's handler holds it.
+struct StuckCall {
+  bool failed = false;
+  bool done = false;
+};
+Task<bool> start_stuck_call(Client& client, StuckCall& call) {
+  slow_entered = 0;
+  core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &call.failed, &call.done));
+  co_return co_await test_support::eventually([] { return slow_entered == 1; });
+}
+
 CORO_TEST_P(RpcTest, DrainUnderADeadlineCutsTheCallsLeft, Codec codec) {
   Server server(local(), registry());
   server.start();
   Client client(to(server.port(), codec));
-  bool failed = false, done = false;
-  slow_entered = 0;
-  core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &failed, &done));
-  EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
+  StuckCall stuck;
+  EXPECT_TRUE(co_await start_stuck_call(client, stuck));
   auto started = std::chrono::steady_clock::now();
   bool timed_out = false;
   try {
@@ -270,10 +279,10 @@ CORO_TEST_P(RpcTest, DrainUnderADeadlineCutsTheCallsLeft, Codec codec) {
   EXPECT_TRUE(timed_out);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));  // not the 10 s
   // The call left in flight is cut: its connection closes, and the caller hears of it.
-  (void)co_await test_support::eventually([&] { return done && server.connections() == 0; });
+  (void)co_await test_support::eventually([&] { return stuck.done && server.connections() == 0; });
   EXPECT_EQ(server.connections(), 0u);
-  EXPECT_TRUE(done);
-  EXPECT_TRUE(failed);
+  EXPECT_TRUE(stuck.done);
+  EXPECT_TRUE(stuck.failed);
   co_await settle();
 }
 
@@ -284,13 +293,11 @@ CORO_TEST_P(RpcTest, CloseFailsTheCallsInFlightAndEndsTheConnections, Codec code
     Server server(local(), registry());
     server.start();
     Client client(to(server.port(), codec));
-    bool failed = false, done = false;
-    slow_entered = 0;
-    core::spawn(call_ignoring_errors(&client, {"stuck", "10000", "", ""}, &failed, &done));
-    EXPECT_TRUE(co_await test_support::eventually([] { return slow_entered == 1; }));
+    StuckCall stuck;
+    EXPECT_TRUE(co_await start_stuck_call(client, stuck));
     co_await client.close();
-    EXPECT_TRUE(co_await test_support::eventually([&] { return done; }));
-    EXPECT_TRUE(failed);
+    EXPECT_TRUE(co_await test_support::eventually([&] { return stuck.done; }));
+    EXPECT_TRUE(stuck.failed);
     EXPECT_EQ(client.open_connections(), 0u);
     EXPECT_THROW(co_await client.call("RPCServer.LogInfo", {"late", "", "", ""}), core::NetError);
   }  // the server, going out of scope, cuts the call still in its handler ...
